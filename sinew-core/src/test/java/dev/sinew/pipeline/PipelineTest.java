@@ -1,0 +1,196 @@
+package dev.sinew.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sinew.event.PipelineListener;
+import dev.sinew.event.RejectionKind;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+
+class PipelineTest {
+
+    @Test
+    void policiesRunOutermostFirst() throws Exception {
+        List<String> log = new ArrayList<>();
+        Pipeline p = Pipeline.builder("orders")
+                .add(new TestPolicies.Recording("a", log), new TestPolicies.Recording("b", log))
+                .build();
+        assertThat(p.call(() -> {
+            log.add("call");
+            return 42;
+        })).isEqualTo(42);
+        assertThat(log).containsExactly("a>", "b>", "call", "<b", "<a");
+    }
+
+    @Test
+    void checkedExceptionsComeOutUnchanged() {
+        IOException boom = new IOException("disk");
+        Pipeline p = Pipeline.builder("io").add(new TestPolicies.Recording("a", new ArrayList<>())).build();
+        assertThatThrownBy(() -> p.call(() -> {
+            throw boom;
+        })).isSameAs(boom);
+        Outcome<Object> o = p.tryCall(() -> {
+            throw boom;
+        });
+        assertThat(o.isFailure()).isTrue();
+        assertThat(o.error()).isSameAs(boom);
+        assertThatThrownBy(o::getOrThrow).isSameAs(boom);
+    }
+
+    @Test
+    void uncheckedExceptionsFromSupplierAndRunnableComeOutUnchanged() {
+        IllegalStateException boom = new IllegalStateException("x");
+        Pipeline p = Pipeline.builder("s").build();
+        assertThatThrownBy(() -> p.get(() -> {
+            throw boom;
+        })).isSameAs(boom);
+        assertThatThrownBy(() -> p.run(() -> {
+            throw boom;
+        })).isSameAs(boom);
+        assertThat(p.get(() -> "v")).isEqualTo("v");
+    }
+
+    @Test
+    void rejectionIsAStacklessExceptionNamingPipelineAndPolicy() {
+        Pipeline p = Pipeline.builder("payment").add(new TestPolicies.Gate("switch")).build();
+        assertThatThrownBy(() -> p.call(() -> 1))
+                .isInstanceOf(RejectedException.class)
+                .hasMessageContaining("payment")
+                .hasMessageContaining("switch")
+                .satisfies(e -> {
+                    assertThat(e.getStackTrace()).isEmpty();
+                    assertThat(((RejectedException) e).kind()).isEqualTo(RejectionKind.SWITCHED_OFF);
+                });
+    }
+
+    @Test
+    void tryCallReturnsTheSamePreallocatedOutcomeForEveryRejection() {
+        Pipeline p = Pipeline.builder("payment").add(new TestPolicies.Gate("switch")).build();
+        Outcome<Integer> first = p.tryCall(() -> 1);
+        Outcome<Integer> second = p.tryCall(() -> 2);
+        assertThat(first.isRejected()).isTrue();
+        assertThat(first.rejection().policy()).isEqualTo("switch");
+        assertThat(second).isSameAs(first);
+        assertThat(first.orElse(7)).isEqualTo(7);
+    }
+
+    @Test
+    void tryCallAllocatesNothingOnRejection() {
+        Pipeline p = Pipeline.builder("payment").add(new TestPolicies.Gate("switch")).build();
+        java.util.concurrent.Callable<Integer> call = () -> 1;
+        long bytes = Allocation.measure(() -> {
+            for (int i = 0; i < 100_000; i++) {
+                if (!p.tryCall(call).isRejected()) {
+                    throw new AssertionError();
+                }
+            }
+        });
+        assertThat(bytes).as("bytes allocated by 100,000 rejected calls").isLessThan(4_096);
+    }
+
+    @Test
+    void asyncCallsComposeAndUnwrapFailures() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        Pipeline p = Pipeline.builder("async")
+                .add(new TestPolicies.Recording("a", log), new TestPolicies.Recording("b", log))
+                .build();
+        assertThat(p.callAsync(() -> CompletableFuture.completedFuture("ok")).get()).isEqualTo("ok");
+        assertThat(log).containsExactly("a>", "b>", "<b", "<a");
+
+        IOException boom = new IOException("down");
+        CompletableFuture<String> failed = p.callAsync(() -> CompletableFuture.failedFuture(boom));
+        assertThatThrownBy(failed::get).isInstanceOf(ExecutionException.class).cause().isSameAs(boom);
+
+        CompletableFuture<String> thrown = p.callAsync(() -> {
+            throw new IllegalStateException("sync throw");
+        });
+        assertThatThrownBy(thrown::get).cause().isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void asyncRejectionFailsTheFuture() {
+        Pipeline p = Pipeline.builder("async").add(new TestPolicies.Gate("switch")).build();
+        CompletableFuture<Integer> f = p.callAsync(() -> CompletableFuture.completedFuture(1));
+        assertThatThrownBy(f::get).cause().isInstanceOf(RejectedException.class);
+    }
+
+    @Test
+    void listenerSeesSuccessFailureAndFailingResults() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        Classifier c = Classifier.builder().<Integer>failOnResult(code -> code >= 500).build();
+        Pipeline p = Pipeline.builder("http").classifier(c).listener(new PipelineListener() {
+            @Override
+            public void onSuccess(String pipeline, long nanos) {
+                events.add("success:" + pipeline);
+            }
+
+            @Override
+            public void onFailure(String pipeline, long nanos, Throwable error, Object result) {
+                events.add("failure:" + (error != null ? error.getMessage() : result));
+            }
+        }).build();
+        p.call(() -> 200);
+        p.call(() -> 503);
+        p.tryCall(() -> {
+            throw new IOException("io");
+        });
+        assertThat(events).containsExactly("success:http", "failure:503", "failure:io");
+    }
+
+    @Test
+    void listenersCanBeAddedAndRemovedAtRuntime() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        Pipeline p = Pipeline.builder("x").build();
+        PipelineListener l = new PipelineListener() {
+            @Override
+            public void onSuccess(String pipeline, long nanos) {
+                events.add("s");
+            }
+        };
+        assertThat(p.events().active()).isFalse();
+        p.events().add(l);
+        p.call(() -> 1);
+        p.events().remove(l);
+        p.call(() -> 1);
+        assertThat(events).containsExactly("s");
+        assertThat(p.events().active()).isFalse();
+    }
+
+    @Test
+    void invalidNamesAreRejectedWithAClearMessage() {
+        assertThatThrownBy(() -> Pipeline.builder("bad name!"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pipeline name")
+                .hasMessageContaining("bad name!");
+        assertThatThrownBy(() -> Pipeline.builder("p")
+                .add(new TestPolicies.Gate("g"), new TestPolicies.Gate("g")).build())
+                .hasMessageContaining("two policies are named 'g'");
+    }
+
+    @Test
+    void aPolicyBelongsToOnePipeline() {
+        TestPolicies.Gate gate = new TestPolicies.Gate("g");
+        Pipeline.builder("one").add(gate).build();
+        assertThatThrownBy(() -> Pipeline.builder("two").add(gate).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already belongs to pipeline 'one'");
+    }
+
+    @Test
+    void replacingPoliciesKeepsExistingInstances() throws Exception {
+        TestPolicies.Gate gate = new TestPolicies.Gate("g");
+        Pipeline p = Pipeline.builder("p").add(gate).build();
+        List<String> log = new ArrayList<>();
+        p.replacePolicies(List.of(new TestPolicies.Recording("r", log), gate));
+        assertThat(p.policy(TestPolicies.Gate.class)).containsSame(gate);
+        gate.closed = false;
+        assertThat(p.call(() -> 5)).isEqualTo(5);
+        assertThat(log).containsExactly("r>", "<r");
+    }
+}
