@@ -1,0 +1,246 @@
+package dev.sinew.config;
+
+import dev.sinew.breaker.CircuitBreaker;
+import dev.sinew.bulkhead.Bulkhead;
+import dev.sinew.event.PipelineListener;
+import dev.sinew.fallback.Fallback;
+import dev.sinew.pipeline.Classifier;
+import dev.sinew.pipeline.Pipeline;
+import dev.sinew.pipeline.Policy;
+import dev.sinew.ratelimit.RateLimiter;
+import dev.sinew.retry.Retry;
+import dev.sinew.retry.RetryBudget;
+import dev.sinew.time.Clock;
+import dev.sinew.timeout.Timeout;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Named pipelines and retry budgets, configured in code or from flat properties such as
+ * {@code sinew.pipeline.payment.retry.max-attempts=3}. Every pipeline gets, outermost first:
+ * an optional fallback (code), {@code overall-timeout} (off unless configured), {@code retry}
+ * (budgeted: a budget per downstream, named after the pipeline unless {@code retry.budget} names
+ * another or {@code none}), {@code breaker}, {@code rate-limiter} (off unless configured),
+ * {@code bulkhead}, and a per-attempt {@code timeout}. Keys under {@code sinew.pipeline.default.}
+ * apply to every pipeline; {@code <policy>.enabled=false} removes a policy.
+ *
+ * <p>{@link #reconfigure} validates the whole new configuration first and then applies it live:
+ * policy instances are kept and reconfigured, so an open breaker stays open, windows keep their
+ * counts and budgets keep their tokens. See {@code docs/CONFIGURATION.md} for every key.
+ */
+public final class SinewRegistry {
+
+    private final Clock clock;
+    private final List<PipelineListener> listeners;
+    private final Classifier classifier;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Pipeline> pipelines = new ConcurrentHashMap<>();
+    private final Map<String, Fallback> fallbacks = new ConcurrentHashMap<>();
+    private final Map<String, RetryBudget> budgets = new ConcurrentHashMap<>();
+    private volatile RegistryPlan plan;
+
+    private SinewRegistry(Builder b) {
+        this.clock = b.clock;
+        this.listeners = List.copyOf(b.listeners);
+        this.classifier = b.classifier;
+        this.plan = RegistryPlan.from(b.properties);
+    }
+
+    /** A registry configured by {@code properties}; fails fast on any invalid key or value. */
+    public static SinewRegistry of(Map<String, String> properties) {
+        return builder().properties(properties).build();
+    }
+
+    /** A registry configured by {@code properties}; fails fast on any invalid key or value. */
+    public static SinewRegistry of(Properties properties) {
+        return builder().properties(PropertyTree.flatten(properties)).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The pipeline named {@code name}, created from the configuration on first use. */
+    public Pipeline pipeline(String name) {
+        Pipeline p = pipelines.get(name);
+        return p != null ? p : create(name, null);
+    }
+
+    /** The pipeline named {@code name} with {@code fallback} as its outermost policy (first call wins). */
+    public Pipeline pipeline(String name, Fallback fallback) {
+        Pipeline p = pipelines.get(name);
+        return p != null ? p : create(name, Objects.requireNonNull(fallback, "fallback"));
+    }
+
+    /** The retry budget named {@code name} (usually a downstream), created on first use. */
+    public RetryBudget budget(String name) {
+        lock.lock();
+        try {
+            return budgets.computeIfAbsent(name, n -> RetryBudget.of(plan.budget(n).toBuilder().clock(clock).build()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every pipeline created so far. */
+    public Collection<Pipeline> pipelines() {
+        return List.copyOf(pipelines.values());
+    }
+
+    /**
+     * Applies a new configuration to every existing pipeline and budget, keeping their state.
+     * Nothing is changed if any key or value is invalid.
+     */
+    public void reconfigure(Map<String, String> properties) {
+        RegistryPlan next = RegistryPlan.from(properties);
+        lock.lock();
+        try {
+            for (Pipeline p : pipelines.values()) {
+                next.pipeline(p.name()); // validate every live pipeline before touching any
+            }
+            plan = next;
+            for (Map.Entry<String, RetryBudget> b : budgets.entrySet()) {
+                b.getValue().reconfigure(next.budget(b.getKey()).toBuilder().clock(clock).build());
+            }
+            for (Pipeline p : pipelines.values()) {
+                p.replacePolicies(policies(p, next.pipeline(p.name()), fallbacks.get(p.name())));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Same as {@link #reconfigure(Map)} for a {@link Properties} object. */
+    public void reconfigure(Properties properties) {
+        reconfigure(PropertyTree.flatten(properties));
+    }
+
+    private Pipeline create(String name, Fallback fallback) {
+        lock.lock();
+        try {
+            Pipeline existing = pipelines.get(name);
+            if (existing != null) {
+                return existing;
+            }
+            PipelinePlan pp = plan.pipeline(name);
+            Pipeline.Builder b = Pipeline.builder(name).clock(clock).classifier(classifier);
+            listeners.forEach(b::listener);
+            b.add(policies(null, pp, fallback).toArray(Policy[]::new));
+            Pipeline p = b.build();
+            if (fallback != null) {
+                fallbacks.put(name, fallback);
+            }
+            pipelines.put(name, p);
+            return p;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The policy list for a plan, reusing (and reconfiguring) the instances of {@code existing}. */
+    private List<Policy> policies(Pipeline existing, PipelinePlan pp, Fallback fallback) {
+        List<Policy> list = new ArrayList<>();
+        if (fallback != null) {
+            list.add(fallback);
+        }
+        if (pp.overallTimeout() != null) {
+            Timeout t = find(existing, Timeout.class, PipelinePlan.OVERALL_TIMEOUT);
+            list.add(t != null ? reconfigured(t, pp) : Timeout.of(PipelinePlan.OVERALL_TIMEOUT, pp.overallTimeout()));
+        }
+        if (pp.retry() != null) {
+            RetryBudget budget = pp.budgetName() == null ? null : budget(pp.budgetName());
+            var config = pp.retry().toBuilder().budget(budget).build();
+            Retry r = find(existing, Retry.class, PipelinePlan.RETRY);
+            if (r != null) {
+                r.reconfigure(config);
+            }
+            list.add(r != null ? r : Retry.of(PipelinePlan.RETRY, config));
+        }
+        if (pp.breaker() != null) {
+            CircuitBreaker cb = find(existing, CircuitBreaker.class, PipelinePlan.BREAKER);
+            if (cb != null) {
+                cb.reconfigure(pp.breaker());
+            }
+            list.add(cb != null ? cb : CircuitBreaker.of(PipelinePlan.BREAKER, pp.breaker()));
+        }
+        if (pp.rateLimiter() != null) {
+            RateLimiter rl = find(existing, RateLimiter.class, PipelinePlan.RATE_LIMITER);
+            if (rl != null) {
+                rl.reconfigure(pp.rateLimiter());
+            }
+            list.add(rl != null ? rl : RateLimiter.of(PipelinePlan.RATE_LIMITER, pp.rateLimiter()));
+        }
+        if (pp.bulkhead() != null) {
+            Bulkhead bh = find(existing, Bulkhead.class, PipelinePlan.BULKHEAD);
+            if (bh != null) {
+                bh.reconfigure(pp.bulkhead());
+            }
+            list.add(bh != null ? bh : Bulkhead.of(PipelinePlan.BULKHEAD, pp.bulkhead()));
+        }
+        if (pp.timeout() != null) {
+            Timeout t = find(existing, Timeout.class, PipelinePlan.TIMEOUT);
+            if (t != null) {
+                t.reconfigure(pp.timeout());
+            }
+            list.add(t != null ? t : Timeout.of(PipelinePlan.TIMEOUT, pp.timeout()));
+        }
+        return list;
+    }
+
+    private static Timeout reconfigured(Timeout t, PipelinePlan pp) {
+        t.reconfigure(pp.overallTimeout());
+        return t;
+    }
+
+    private static <P extends Policy> P find(Pipeline existing, Class<P> type, String name) {
+        if (existing == null) {
+            return null;
+        }
+        return existing.policy(name).filter(type::isInstance).map(type::cast).orElse(null);
+    }
+
+    /** Builds a {@link SinewRegistry}. */
+    public static final class Builder {
+        private Map<String, String> properties = Map.of();
+        private Clock clock = Clock.system();
+        private Classifier classifier = Classifier.DEFAULT;
+        private final List<PipelineListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Flat {@code sinew.*} properties; other keys are ignored. */
+        public Builder properties(Map<String, String> properties) {
+            this.properties = Map.copyOf(properties);
+            return this;
+        }
+
+        /** The clock for every pipeline and budget; tests pass a {@code TestClock}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The classifier every pipeline starts with. */
+        public Builder classifier(Classifier classifier) {
+            this.classifier = Objects.requireNonNull(classifier, "classifier");
+            return this;
+        }
+
+        /** A listener attached to every pipeline this registry creates (metrics, tracing, console). */
+        public Builder listener(PipelineListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public SinewRegistry build() {
+            return new SinewRegistry(this);
+        }
+    }
+}
