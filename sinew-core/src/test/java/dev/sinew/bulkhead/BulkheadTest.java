@@ -267,4 +267,20 @@ class BulkheadTest {
         assertThatThrownBy(() -> BulkheadConfig.builder().maxWait(Duration.ofMillis(-5)).build())
                 .hasMessageStartingWith("max-wait: PT-0.005S is not allowed");
     }
+
+    @Test
+    void theSuccessPathAllocatesNothing() throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Pipeline p = Pipeline.builder("alloc").add(bulkhead(5, Duration.ofSeconds(1))).build();
+        java.util.concurrent.Callable<Object> call = () -> "ok";
+        for (int i = 0; i < 20_000; i++) {
+            p.call(call);
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10_000; i++) {
+            p.call(call);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated by 10,000 calls").isLessThan(1_000);
+    }
 }

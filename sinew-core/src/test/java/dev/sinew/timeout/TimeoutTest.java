@@ -426,4 +426,20 @@ class TimeoutTest {
         done.countDown();
         assertThat(done.await(1, TimeUnit.SECONDS)).isTrue(); // would throw InterruptedException if leaked
     }
+
+    @Test
+    void theSuccessPathAllocatesNothing() throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Pipeline p = Pipeline.builder("alloc").add(Timeout.of(Duration.ofSeconds(10))).build();
+        java.util.concurrent.Callable<Object> call = () -> "ok";
+        for (int i = 0; i < 20_000; i++) {
+            p.call(call);
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10_000; i++) {
+            p.call(call);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated by 10,000 calls").isLessThan(1_000);
+    }
 }
