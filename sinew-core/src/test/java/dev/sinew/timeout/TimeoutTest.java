@@ -213,7 +213,7 @@ class TimeoutTest {
     void noInterruptLeaksFromCallsThatFinishAroundTheirDeadline() throws Exception {
         Pipeline p = Pipeline.builder("tight").add(Timeout.of(Duration.ofNanos(30_000))).build();
         int threads = 4;
-        int calls = 5_000;
+        int calls = 4_000;
         AtomicInteger leaked = new AtomicInteger();
         AtomicInteger timedOut = new AtomicInteger();
         AtomicInteger completed = new AtomicInteger();
@@ -223,7 +223,7 @@ class TimeoutTest {
             futures.add(pool.submit(() -> {
                 java.util.Random random = new java.util.Random(seed);
                 for (int i = 0; i < calls; i++) {
-                    long work = random.nextInt(60_000);
+                    long work = random.nextInt(150_000);
                     boolean park = random.nextBoolean();
                     try {
                         p.call(() -> {
