@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /** Helpers that asynchronous policies share: starting a call and unwrapping its failure. */
@@ -12,7 +13,11 @@ public final class Async {
     private Async() {
     }
 
-    /** Starts the user's async call; a synchronous throw or a null stage becomes a failed future. */
+    /**
+     * Starts the user's async call; a synchronous throw or a null stage becomes a failed future.
+     * Cancelling the returned future (as a timeout does) also cancels the user's stage when it is
+     * a {@link Future}, so the abandoned work can stop.
+     */
     public static CompletableFuture<Object> start(Supplier<? extends CompletionStage<?>> call) {
         CompletionStage<?> stage;
         try {
@@ -31,6 +36,13 @@ public final class Async {
                 f.complete(v);
             }
         });
+        if (stage instanceof Future<?> source) {
+            f.whenComplete((v, e) -> {
+                if (f.isCancelled()) {
+                    source.cancel(true);
+                }
+            });
+        }
         return f;
     }
 
