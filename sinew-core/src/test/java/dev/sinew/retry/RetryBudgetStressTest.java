@@ -65,6 +65,56 @@ class RetryBudgetStressTest {
         assertThat(budget.granted()).isEqualTo(granted.get() + rest);
     }
 
+    @RepeatedTest(20)
+    void withTheClockMovingTheWindowStillBoundsTheRetries() throws Exception {
+        TestClock clock = new TestClock();
+        RetryBudget budget = RetryBudget.builder().ttl(Duration.ofSeconds(1)).percentCanRetry(20)
+                .minRetriesPerSecond(10).clock(clock).build();
+        AtomicLong granted = new AtomicLong();
+        AtomicBoolean done = new AtomicBoolean();
+        CyclicBarrier start = new CyclicBarrier(THREADS);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS - 1; t++) {
+            Thread thread = new Thread(() -> {
+                await(start);
+                for (int i = 0; i < 2_000; i++) {
+                    budget.deposit();
+                    if (budget.tryWithdraw()) {
+                        granted.incrementAndGet();
+                    }
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        Thread ticker = new Thread(() -> {
+            await(start);
+            while (!done.get()) {
+                clock.advanceMillis(1);
+                Thread.yield();
+            }
+        });
+        ticker.start();
+        for (Thread thread : threads) {
+            thread.join(10_000);
+            assertThat(thread.isAlive()).isFalse();
+        }
+        done.set(true);
+        ticker.join(10_000);
+        double windows = (clock.nanoTime() - 1_000_000_000L) / 1e9 + 2; // ttl 1 s, plus the ones cut at both ends
+        long bound = budget.deposits() / 5 + (long) (10 * windows);
+        assertThat(granted.get()).isLessThanOrEqualTo(bound).isEqualTo(budget.granted());
+        assertThat(budget.remaining()).isGreaterThanOrEqualTo(0);
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static long allowed(long deposits) {
         return FLOOR + deposits / 5;
     }
