@@ -105,7 +105,11 @@ public final class Pipeline {
             }
             return (T) r;
         }
-        return (T) callListened(c, call);
+        Object r = callListened(c, call);
+        if (r instanceof Rejection rejection) {
+            throw rejection.exception();
+        }
+        return (T) r;
     }
 
     /** Runs {@code call} through the pipeline; its unchecked exceptions come out unchanged. */
@@ -196,7 +200,7 @@ public final class Pipeline {
         }
         if (r instanceof Rejection rejection) {
             events.listener().onFailure(name, clock.nanoTime() - start, rejection.exception(), null);
-            throw rejection.exception();
+            return rejection; // the caller throws it, or tryCall turns it into a rejected outcome
         }
         reportValue(r, clock.nanoTime() - start);
         return r;
