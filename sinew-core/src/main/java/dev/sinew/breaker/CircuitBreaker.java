@@ -127,14 +127,20 @@ public final class CircuitBreaker extends AbstractPolicy {
                 return;
             }
             Closed c = (Closed) st;
-            if (c.window.fits(s)) {
-                return;
-            }
-            Closed n = new Closed(c.window.reshape(s, clock.nanoTime()));
-            if (state.compareAndSet(c, n)) {
+            if (!c.window.fits(s)) {
+                Closed n = new Closed(c.window.reshape(s, clock.nanoTime()));
+                if (!state.compareAndSet(c, n)) {
+                    continue;
+                }
                 c.successor = n;
-                return;
+                c = n;
             }
+            // new thresholds apply at once to the outcomes already in the window
+            long[] counts = c.window.counts(clock.nanoTime());
+            if (s.shouldOpen(counts[0], counts[1], counts[2], 0)) {
+                open(c, 1);
+            }
+            return;
         }
     }
 
