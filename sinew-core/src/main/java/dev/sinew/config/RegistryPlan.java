@@ -1,10 +1,11 @@
 package dev.sinew.config;
 
 import dev.sinew.breaker.CircuitBreakerConfig;
+import dev.sinew.breaker.WindowType;
 import dev.sinew.bulkhead.BulkheadConfig;
 import dev.sinew.ratelimit.RateLimiterConfig;
 import dev.sinew.retry.Backoff;
-import dev.sinew.retry.RetryBudgetConfig;
+import dev.sinew.retry.RetryBudget;
 import dev.sinew.retry.RetryConfig;
 import dev.sinew.timeout.TimeoutConfig;
 import java.time.Duration;
@@ -41,7 +42,7 @@ final class RegistryPlan {
 
     private final PropertyTree tree;
     private final Map<String, PipelinePlan> pipelines = new ConcurrentHashMap<>();
-    private final Map<String, RetryBudgetConfig> budgets = new ConcurrentHashMap<>();
+    private final Map<String, BudgetPlan> budgets = new ConcurrentHashMap<>();
 
     private RegistryPlan(PropertyTree tree) {
         this.tree = tree;
@@ -67,23 +68,20 @@ final class RegistryPlan {
         return p;
     }
 
-    RetryBudgetConfig budget(String name) {
-        RetryBudgetConfig c = budgets.get(name);
+    BudgetPlan budget(String name) {
+        BudgetPlan c = budgets.get(name);
         if (c == null) {
             Section s = new Section(PropertyTree.BUDGET + name + ".", tree.budgets.getOrDefault(name, Map.of()));
             s.requireOnly(BUDGET_KEYS);
-            RetryBudgetConfig.Builder b = RetryBudgetConfig.builder();
-            if (s.has("ttl")) {
-                b.ttl(s.duration("ttl", Duration.ZERO, LONGEST));
-            }
-            if (s.has("percent-can-retry")) {
-                b.percentCanRetry(s.percent("percent-can-retry", 0, 1000));
-            }
-            if (s.has("min-retries-per-second")) {
-                b.minRetriesPerSecond(s.integer("min-retries-per-second", 0, Integer.MAX_VALUE));
-            }
-            c = validated(s, b::build);
-            budgets.put(name, c);
+            BudgetPlan d = BudgetPlan.defaults();
+            BudgetPlan plan = new BudgetPlan(
+                    s.has("ttl") ? s.duration("ttl", Duration.ZERO, LONGEST) : d.ttl(),
+                    s.has("percent-can-retry") ? s.percent("percent-can-retry", 0, 1000) : d.percentCanRetry(),
+                    s.has("min-retries-per-second") ? s.integer("min-retries-per-second", 0, Integer.MAX_VALUE) : d.minRetriesPerSecond());
+            validated(s, () -> RetryBudget.builder().ttl(plan.ttl()).percentCanRetry(plan.percentCanRetry())
+                    .minRetriesPerSecond(plan.minRetriesPerSecond()).build());
+            budgets.put(name, plan);
+            c = plan;
         }
         return c;
     }
@@ -159,7 +157,7 @@ final class RegistryPlan {
             b.maxRetryAfter(s.duration("max-retry-after", Duration.ZERO, LONGEST));
         }
         if (s.has("backoff") || s.has("initial-delay") || s.has("multiplier") || s.has("max-delay")) {
-            String kind = s.has("backoff") ? s.choice("backoff", BACKOFFS) : "exponential";
+            String kind = s.has("backoff") ? s.choice("backoff", BACKOFFS) : "full-jitter";
             Duration initial = s.has("initial-delay") ? s.duration("initial-delay", Duration.ZERO, LONGEST) : Duration.ofMillis(100);
             Duration max = s.has("max-delay") ? s.duration("max-delay", Duration.ZERO, LONGEST) : Duration.ofSeconds(10);
             double multiplier = s.has("multiplier") ? s.decimal("multiplier", 1, 100) : 2;
@@ -172,7 +170,8 @@ final class RegistryPlan {
                 case "fixed" -> Backoff.fixed(initial);
                 case "full-jitter" -> Backoff.fullJitter(initial, max);
                 case "decorrelated-jitter" -> Backoff.decorrelatedJitter(initial, max);
-                default -> Backoff.exponential(initial, multiplier, max);
+                case "exponential" -> Backoff.exponential(initial, multiplier, max);
+                default -> Backoff.fullJitter(initial, max);
             };
             b.backoff(backoff);
         }
@@ -183,7 +182,7 @@ final class RegistryPlan {
         CircuitBreakerConfig.Builder b = CircuitBreakerConfig.builder();
         if (s.has("window-type")) {
             b.windowType("time".equals(s.choice("window-type", Set.of("count", "time")))
-                    ? CircuitBreakerConfig.WindowType.TIME : CircuitBreakerConfig.WindowType.COUNT);
+                    ? WindowType.TIME : WindowType.COUNT);
         }
         if (s.has("window-size")) {
             b.windowSize(s.integer("window-size", Integer.MIN_VALUE, Integer.MAX_VALUE));

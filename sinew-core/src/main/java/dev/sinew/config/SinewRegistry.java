@@ -82,7 +82,7 @@ public final class SinewRegistry {
     public RetryBudget budget(String name) {
         lock.lock();
         try {
-            return budgets.computeIfAbsent(name, n -> RetryBudget.of(plan.budget(n).toBuilder().clock(clock).build()));
+            return budgets.computeIfAbsent(name, n -> plan.budget(n).create(clock));
         } finally {
             lock.unlock();
         }
@@ -106,7 +106,7 @@ public final class SinewRegistry {
             }
             plan = next;
             for (Map.Entry<String, RetryBudget> b : budgets.entrySet()) {
-                b.getValue().reconfigure(next.budget(b.getKey()).toBuilder().clock(clock).build());
+                next.budget(b.getKey()).applyTo(b.getValue());
             }
             for (Pipeline p : pipelines.values()) {
                 p.replacePolicies(policies(p, next.pipeline(p.name()), fallbacks.get(p.name())));
