@@ -87,6 +87,18 @@ abstract class Window {
             return new long[] {Math.max(0, total(a)), Math.max(0, failures(a)), Math.max(0, slow(a))};
         }
 
+        /** {total, failures, slow} counted from the ring itself (for consistency checks at rest). */
+        long[] recount() {
+            long[] n = new long[3];
+            for (int i = 0; i < size; i++) {
+                int code = ring.get(i);
+                n[0] += code & 1;
+                n[1] += (code >> 1) & 1;
+                n[2] += (code >> 2) & 1;
+            }
+            return n;
+        }
+
         @Override
         boolean fits(CircuitBreaker.Settings s) {
             return s.config.windowType() == WindowType.COUNT && s.config.windowSize() == size;
