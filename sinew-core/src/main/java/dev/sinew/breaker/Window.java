@@ -73,6 +73,10 @@ abstract class Window {
         @Override
         boolean record(int code, long nowNanos, CircuitBreaker.Settings s) {
             int i = Integer.remainderUnsigned(cursor.getAndIncrement(), size);
+            // reading first keeps the ring's cache lines shared between cores while outcomes repeat
+            if (ring.get(i) == code) {
+                return false;
+            }
             int old = ring.getAndSet(i, code);
             if (old == code) {
                 return false; // the window's content did not change, neither did its verdict
