@@ -193,6 +193,18 @@ public final class CircuitBreaker extends AbstractPolicy {
         return Metrics.of(st.kind(), 0, 0, 0, 0);
     }
 
+    /** The window of the current closed state, or null (for tests). */
+    Window closedWindow() {
+        State st = state.get();
+        if (!(st instanceof Closed c)) {
+            return null;
+        }
+        while (c.successor != null) {
+            c = c.successor;
+        }
+        return c.window;
+    }
+
     /** Percentage of failed calls in the window (0 when empty). */
     public double failureRate() {
         return metrics().failureRate();

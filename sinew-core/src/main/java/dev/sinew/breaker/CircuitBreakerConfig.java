@@ -96,25 +96,27 @@ public final class CircuitBreakerConfig {
         return b;
     }
 
+    /** COUNT (the last N calls) or TIME (the last N seconds); key {@code window-type}. */
     public WindowType windowType() {
         return windowType;
     }
 
-    /** Calls (COUNT window) or seconds (TIME window). */
+    /** Calls (COUNT window) or seconds (TIME window); key {@code window-size}. */
     public int windowSize() {
         return windowSize;
     }
 
+    /** Calls needed in the window before a rate can open the breaker; key {@code minimum-calls}. */
     public int minimumCalls() {
         return minimumCalls;
     }
 
-    /** Percent, (0, 100]. */
+    /** Failure percentage, (0, 100], at or above which the breaker opens; key {@code failure-rate-threshold}. */
     public double failureRateThreshold() {
         return failureRateThreshold;
     }
 
-    /** Percent, (0, 100]; 100 means slow calls never open the breaker. */
+    /** Slow-call percentage, (0, 100]; 100 means slow calls never open the breaker; key {@code slow-call-rate-threshold}. */
     public double slowCallRateThreshold() {
         return slowCallRateThreshold;
     }
@@ -124,26 +126,32 @@ public final class CircuitBreakerConfig {
         return slowCallRateThreshold < 100.0;
     }
 
+    /** A call taking at least this long is slow; key {@code slow-call-duration}. */
     public Duration slowCallDuration() {
         return slowCallDuration;
     }
 
+    /** Open time of the first opening; key {@code open-duration}. */
     public Duration openDuration() {
         return openDuration;
     }
 
+    /** Growth factor per consecutive re-open (1 = fixed); key {@code open-duration-multiplier}. */
     public double openDurationMultiplier() {
         return openDurationMultiplier;
     }
 
+    /** Cap of the grown open duration, before jitter; key {@code max-open-duration}. */
     public Duration maxOpenDuration() {
         return maxOpenDuration;
     }
 
+    /** Fraction by which each open duration is spread either way; key {@code open-duration-jitter}. */
     public double openDurationJitter() {
         return openDurationJitter;
     }
 
+    /** Probe calls let through when half-open; key {@code half-open-probes}. */
     public int halfOpenProbes() {
         return halfOpenProbes;
     }

@@ -73,6 +73,10 @@ abstract class Window {
         @Override
         boolean record(int code, long nowNanos, CircuitBreaker.Settings s) {
             int i = Integer.remainderUnsigned(cursor.getAndIncrement(), size);
+            // reading first keeps the ring's cache lines shared between cores while outcomes repeat
+            if (ring.get(i) == code) {
+                return false;
+            }
             int old = ring.getAndSet(i, code);
             if (old == code) {
                 return false; // the window's content did not change, neither did its verdict
@@ -85,6 +89,18 @@ abstract class Window {
         long[] counts(long nowNanos) {
             long a = aggregate.get();
             return new long[] {Math.max(0, total(a)), Math.max(0, failures(a)), Math.max(0, slow(a))};
+        }
+
+        /** {total, failures, slow} counted from the ring itself (for consistency checks at rest). */
+        long[] recount() {
+            long[] n = new long[3];
+            for (int i = 0; i < size; i++) {
+                int code = ring.get(i);
+                n[0] += code & 1;
+                n[1] += (code >> 1) & 1;
+                n[2] += (code >> 2) & 1;
+            }
+            return n;
         }
 
         @Override

@@ -70,7 +70,7 @@ class CircuitBreakerModelTest {
         return call.list().ofMinSize(1).ofMaxSize(80);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 1000)
     void breakerFollowsTheModel(@ForAll("setups") Setup setup, @ForAll("actions") List<Action> actions) {
         TestClock clock = new TestClock();
         CircuitBreakerConfig config = CircuitBreakerConfig.builder().windowType(setup.type()).windowSize(setup.size())

@@ -4,6 +4,8 @@ import dev.sinew.event.CircuitState;
 import dev.sinew.event.PipelineListener;
 import dev.sinew.event.RejectionKind;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,7 +15,7 @@ final class RecordingListener implements PipelineListener {
     record Change(CircuitState from, CircuitState to) {
     }
 
-    final List<Change> changes = new CopyOnWriteArrayList<>();
+    final Queue<Change> changes = new ConcurrentLinkedQueue<>();
     final AtomicInteger rejections = new AtomicInteger();
     final List<RejectionKind> rejectionKinds = new CopyOnWriteArrayList<>();
 
