@@ -1,5 +1,7 @@
 package dev.sinew.config;
 
+import dev.sinew.time.DurationFormat;
+
 import dev.sinew.breaker.CircuitBreakerConfig;
 import dev.sinew.breaker.WindowType;
 import dev.sinew.bulkhead.BulkheadConfig;

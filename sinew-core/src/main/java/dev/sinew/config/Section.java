@@ -1,5 +1,7 @@
 package dev.sinew.config;
 
+import dev.sinew.time.DurationFormat;
+
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.sinew.retry;
 
+import dev.sinew.time.DurationFormat;
+
 import java.time.Duration;
 
 /** Validation and formatting shared by the retry configuration classes. */
@@ -38,23 +40,7 @@ final class Checks {
 
     /** A short human form such as {@code 100ms}, {@code 10s} or {@code 1500us}. */
     static String format(Duration d) {
-        if (d == null) {
-            return "null";
-        }
-        if (d.abs().compareTo(Duration.ofDays(365)) > 0) {
-            return d.toString();
-        }
-        long n = d.toNanos();
-        if (n % 1_000_000_000L == 0) {
-            return n / 1_000_000_000L + "s";
-        }
-        if (n % 1_000_000L == 0) {
-            return n / 1_000_000L + "ms";
-        }
-        if (n % 1_000L == 0) {
-            return n / 1_000L + "us";
-        }
-        return n + "ns";
+        return DurationFormat.format(d);
     }
 
     static String formatNanos(long nanos) {

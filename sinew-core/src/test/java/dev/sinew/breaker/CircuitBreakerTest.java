@@ -11,6 +11,7 @@ import dev.sinew.pipeline.AsyncStage;
 import dev.sinew.pipeline.Classifier;
 import dev.sinew.pipeline.Outcome;
 import dev.sinew.pipeline.Pipeline;
+import dev.sinew.pipeline.RefusingPolicy;
 import dev.sinew.pipeline.PolicyContext;
 import dev.sinew.pipeline.RejectedException;
 import dev.sinew.pipeline.Rejection;
@@ -434,34 +435,11 @@ class CircuitBreakerTest {
         assertThat(cb.state()).isEqualTo(CircuitState.CLOSED);
     }
 
-    /** An inner policy that refuses every call, like a full bulkhead. */
-    private static final class Refusing extends AbstractPolicy {
-        Rejection rejection;
-
-        Refusing() {
-            super("bulkhead");
-        }
-
-        @Override
-        protected void onAttach(PolicyContext ctx) {
-            rejection = new Rejection(RejectionKind.BULKHEAD_FULL, ctx.pipeline(), name(), "full");
-        }
-
-        @Override
-        public Object execute(Stage next, Callable<?> call) {
-            return rejection;
-        }
-
-        @Override
-        public CompletableFuture<Object> executeAsync(AsyncStage next, Supplier<? extends CompletionStage<?>> call) {
-            return CompletableFuture.completedFuture(rejection);
-        }
-    }
 
     @Test
     void innerRejectionsPassThroughUnrecorded() throws Exception {
         CircuitBreaker cb = CircuitBreaker.of(count(1).halfOpenProbes(1).openDuration(Duration.ofSeconds(1)).build());
-        Pipeline p = Pipeline.builder("p").clock(clock).add(cb, new Refusing()).build();
+        Pipeline p = Pipeline.builder("p").clock(clock).add(cb, new RefusingPolicy("bulkhead", RejectionKind.BULKHEAD_FULL)).build();
         for (int i = 0; i < 3; i++) {
             assertThat(ok(p).rejection().kind()).isEqualTo(RejectionKind.BULKHEAD_FULL);
             assertThatThrownBy(() -> p.callAsync(() -> CompletableFuture.completedFuture("x")).get())
@@ -470,7 +448,7 @@ class CircuitBreakerTest {
         assertThat(cb.bufferedCalls()).isZero();
         // half-open: an inner rejection gives the probe back
         CircuitBreaker cb2 = CircuitBreaker.of(count(1).halfOpenProbes(1).openDuration(Duration.ofSeconds(1)).build());
-        Refusing refusing = new Refusing();
+        RefusingPolicy refusing = new RefusingPolicy("bulkhead", RejectionKind.BULKHEAD_FULL);
         Pipeline p2 = Pipeline.builder("p2").clock(clock).add(cb2).build();
         open(p2);
         clock.advance(Duration.ofSeconds(1));

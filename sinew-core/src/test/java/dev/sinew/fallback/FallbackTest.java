@@ -5,20 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sinew.event.PipelineListener;
 import dev.sinew.event.RejectionKind;
-import dev.sinew.pipeline.AbstractPolicy;
-import dev.sinew.pipeline.AsyncStage;
 import dev.sinew.pipeline.Classifier;
 import dev.sinew.pipeline.Pipeline;
-import dev.sinew.pipeline.PolicyContext;
-import dev.sinew.pipeline.Rejection;
-import dev.sinew.pipeline.Stage;
+import dev.sinew.pipeline.RefusingPolicy;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class FallbackTest {
@@ -39,7 +32,7 @@ class FallbackTest {
     void tellsRejectionsFromFailures() throws Exception {
         Pipeline p = Pipeline.builder("recs")
                 .add(Fallback.of(cause -> cause.isRejected() ? "rejected:" + cause.rejectionKind() : "failed"))
-                .add(new AlwaysRefuse())
+                .add(new RefusingPolicy())
                 .build();
         assertThat(p.call(() -> "never")).isEqualTo("rejected:" + RejectionKind.CIRCUIT_OPEN);
     }
@@ -48,7 +41,7 @@ class FallbackTest {
     void rejectionsCanBeLeftToTheCaller() {
         Pipeline p = Pipeline.builder("recs")
                 .add(Fallback.builder(cause -> "fb").handleRejections(false).build())
-                .add(new AlwaysRefuse())
+                .add(new RefusingPolicy())
                 .build();
         assertThat(p.tryCall(() -> "never").isRejected()).isTrue();
     }
@@ -97,7 +90,7 @@ class FallbackTest {
         Pipeline p = Pipeline.builder("x").add(Fallback.of(cause -> "fb:" + cause.error().getMessage())).build();
         CompletableFuture<String> f = p.callAsync(() -> CompletableFuture.failedFuture(new IOException("down")));
         assertThat(f.get()).isEqualTo("fb:down");
-        Pipeline refused = Pipeline.builder("y").add(Fallback.ofValue("fb")).add(new AlwaysRefuse()).build();
+        Pipeline refused = Pipeline.builder("y").add(Fallback.ofValue("fb")).add(new RefusingPolicy()).build();
         assertThat(refused.<String>callAsync(() -> CompletableFuture.completedFuture("live")).get()).isEqualTo("fb");
     }
 
@@ -106,7 +99,7 @@ class FallbackTest {
         List<String> events = new CopyOnWriteArrayList<>();
         Pipeline p = Pipeline.builder("recs")
                 .add(Fallback.ofValue("fb"))
-                .add(new AlwaysRefuse())
+                .add(new RefusingPolicy())
                 .listener(new PipelineListener() {
                     @Override
                     public void onFallback(String pipeline, String policy, Throwable error, Object result, RejectionKind kind) {
@@ -116,29 +109,5 @@ class FallbackTest {
                 .build();
         p.call(() -> "x");
         assertThat(events).containsExactly("recs/fallback/CIRCUIT_OPEN");
-    }
-
-    /** Refuses every call as an open breaker would. */
-    static final class AlwaysRefuse extends AbstractPolicy {
-        private Rejection rejection;
-
-        AlwaysRefuse() {
-            super("refuse");
-        }
-
-        @Override
-        protected void onAttach(PolicyContext ctx) {
-            rejection = new Rejection(RejectionKind.CIRCUIT_OPEN, ctx.pipeline(), name(), "open");
-        }
-
-        @Override
-        public Object execute(Stage next, Callable<?> call) {
-            return rejection;
-        }
-
-        @Override
-        public CompletableFuture<Object> executeAsync(AsyncStage next, Supplier<? extends CompletionStage<?>> call) {
-            return CompletableFuture.completedFuture(rejection);
-        }
     }
 }

@@ -58,7 +58,7 @@ class PipelineTest {
 
     @Test
     void rejectionIsAStacklessExceptionNamingPipelineAndPolicy() {
-        Pipeline p = Pipeline.builder("payment").add(new TestPolicies.Gate("switch")).build();
+        Pipeline p = Pipeline.builder("payment").add(new RefusingPolicy("switch", RejectionKind.SWITCHED_OFF)).build();
         assertThatThrownBy(() -> p.call(() -> 1))
                 .isInstanceOf(RejectedException.class)
                 .hasMessageContaining("payment")
@@ -71,7 +71,7 @@ class PipelineTest {
 
     @Test
     void tryCallReturnsTheSamePreallocatedOutcomeForEveryRejection() {
-        Pipeline p = Pipeline.builder("payment").add(new TestPolicies.Gate("switch")).build();
+        Pipeline p = Pipeline.builder("payment").add(new RefusingPolicy("switch", RejectionKind.SWITCHED_OFF)).build();
         Outcome<Integer> first = p.tryCall(() -> 1);
         Outcome<Integer> second = p.tryCall(() -> 2);
         assertThat(first.isRejected()).isTrue();
@@ -82,7 +82,7 @@ class PipelineTest {
 
     @Test
     void tryCallAllocatesNothingOnRejection() {
-        Pipeline p = Pipeline.builder("payment").add(new TestPolicies.Gate("switch")).build();
+        Pipeline p = Pipeline.builder("payment").add(new RefusingPolicy("switch", RejectionKind.SWITCHED_OFF)).build();
         java.util.concurrent.Callable<Integer> call = () -> 1;
         long bytes = Allocation.measure(() -> {
             for (int i = 0; i < 100_000; i++) {
@@ -115,7 +115,7 @@ class PipelineTest {
 
     @Test
     void asyncRejectionFailsTheFuture() {
-        Pipeline p = Pipeline.builder("async").add(new TestPolicies.Gate("switch")).build();
+        Pipeline p = Pipeline.builder("async").add(new RefusingPolicy("switch", RejectionKind.SWITCHED_OFF)).build();
         CompletableFuture<Integer> f = p.callAsync(() -> CompletableFuture.completedFuture(1));
         assertThatThrownBy(f::get).cause().isInstanceOf(RejectedException.class);
     }
@@ -169,13 +169,13 @@ class PipelineTest {
                 .hasMessageContaining("pipeline name")
                 .hasMessageContaining("bad name!");
         assertThatThrownBy(() -> Pipeline.builder("p")
-                .add(new TestPolicies.Gate("g"), new TestPolicies.Gate("g")).build())
+                .add(new RefusingPolicy("g", RejectionKind.SWITCHED_OFF), new RefusingPolicy("g", RejectionKind.SWITCHED_OFF)).build())
                 .hasMessageContaining("two policies are named 'g'");
     }
 
     @Test
     void aPolicyBelongsToOnePipeline() {
-        TestPolicies.Gate gate = new TestPolicies.Gate("g");
+        RefusingPolicy gate = new RefusingPolicy("g", RejectionKind.SWITCHED_OFF);
         Pipeline.builder("one").add(gate).build();
         assertThatThrownBy(() -> Pipeline.builder("two").add(gate).build())
                 .isInstanceOf(IllegalStateException.class)
@@ -184,12 +184,12 @@ class PipelineTest {
 
     @Test
     void replacingPoliciesKeepsExistingInstances() throws Exception {
-        TestPolicies.Gate gate = new TestPolicies.Gate("g");
+        RefusingPolicy gate = new RefusingPolicy("g", RejectionKind.SWITCHED_OFF);
         Pipeline p = Pipeline.builder("p").add(gate).build();
         List<String> log = new ArrayList<>();
         p.replacePolicies(List.of(new TestPolicies.Recording("r", log), gate));
-        assertThat(p.policy(TestPolicies.Gate.class)).containsSame(gate);
-        gate.closed = false;
+        assertThat(p.policy(RefusingPolicy.class)).containsSame(gate);
+        gate.refusing = false;
         assertThat(p.call(() -> 5)).isEqualTo(5);
         assertThat(log).containsExactly("r>", "<r");
     }

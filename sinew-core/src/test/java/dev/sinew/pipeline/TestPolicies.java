@@ -1,6 +1,5 @@
 package dev.sinew.pipeline;
 
-import dev.sinew.event.RejectionKind;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -40,31 +39,6 @@ final class TestPolicies {
         public CompletableFuture<Object> executeAsync(AsyncStage next, Supplier<? extends CompletionStage<?>> call) {
             log.add(name() + ">");
             return next.call(call).whenComplete((v, e) -> log.add("<" + name()));
-        }
-    }
-
-    /** Refuses every call while {@code closed} is true. */
-    static final class Gate extends AbstractPolicy {
-        volatile boolean closed = true;
-        private Rejection rejection;
-
-        Gate(String name) {
-            super(name);
-        }
-
-        @Override
-        protected void onAttach(PolicyContext ctx) {
-            rejection = new Rejection(RejectionKind.SWITCHED_OFF, ctx.pipeline(), name(), "gate closed");
-        }
-
-        @Override
-        public Object execute(Stage next, Callable<?> call) throws Exception {
-            return closed ? rejection : next.call(call);
-        }
-
-        @Override
-        public CompletableFuture<Object> executeAsync(AsyncStage next, Supplier<? extends CompletionStage<?>> call) {
-            return closed ? CompletableFuture.completedFuture(rejection) : next.call(call);
         }
     }
 }

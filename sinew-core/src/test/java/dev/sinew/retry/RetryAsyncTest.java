@@ -1,5 +1,7 @@
 package dev.sinew.retry;
 
+import dev.sinew.pipeline.RefusingPolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -102,7 +104,7 @@ class RetryAsyncTest {
 
     @Test
     void rejectionsAreNotRetried() {
-        Refuse refuse = new Refuse();
+        RefusingPolicy refuse = new RefusingPolicy();
         Pipeline p = Pipeline.builder("async").clock(clock).add(Retry.of(fixed1s().build()), refuse).build();
         CompletableFuture<String> f = p.callAsync(() -> CompletableFuture.completedFuture("never"));
         assertThat(catchThrowable(f::join)).hasCauseInstanceOf(RejectedException.class);

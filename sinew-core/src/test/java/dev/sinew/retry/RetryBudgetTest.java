@@ -164,7 +164,7 @@ class RetryBudgetTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("ttl: 0s is not allowed; expected a duration from 1s to 60s");
         assertThatThrownBy(() -> RetryBudget.builder().ttl(Duration.ofMinutes(2)).build())
-                .hasMessage("ttl: 120s is not allowed; expected a duration from 1s to 60s");
+                .hasMessage("ttl: 2m is not allowed; expected a duration from 1s to 60s");
         assertThatThrownBy(() -> RetryBudget.builder().percentCanRetry(-1).build())
                 .hasMessage("percent-can-retry: -1.0 is not allowed; expected a number from 0 to 1000");
         assertThatThrownBy(() -> RetryBudget.builder().minRetriesPerSecond(-1).build())

@@ -1,5 +1,7 @@
 package dev.sinew.retry;
 
+import dev.sinew.pipeline.RefusingPolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -196,12 +198,12 @@ class RetryTest {
 
     @Test
     void rejectionsFromInnerPoliciesAreNotRetried() {
-        Refuse refuse = new Refuse();
+        RefusingPolicy refuse = new RefusingPolicy();
         RetryBudget budget = RetryBudget.builder().clock(clock).build();
         Pipeline p = Pipeline.builder("p").clock(clock).listener(listener)
                 .add(Retry.of(fixed100ms().budget(budget).build()), refuse).build();
         assertThatThrownBy(() -> p.call(() -> "never")).isInstanceOf(RejectedException.class);
-        Refuse quietRefuse = new Refuse();
+        RefusingPolicy quietRefuse = new RefusingPolicy();
         Pipeline quiet = Pipeline.builder("q").clock(clock)
                 .add(Retry.of(fixed100ms().budget(budget).build()), quietRefuse).build();
         Outcome<String> o = quiet.tryCall(() -> "never");

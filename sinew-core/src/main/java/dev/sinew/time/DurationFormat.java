@@ -1,4 +1,4 @@
-package dev.sinew.config;
+package dev.sinew.time;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -50,6 +50,12 @@ public final class DurationFormat {
 
     /** Formats a duration the way {@link #parse} reads it, choosing the largest exact unit. */
     public static String format(Duration d) {
+        if (d == null) {
+            return "null";
+        }
+        if (d.abs().compareTo(Duration.ofDays(365)) > 0) {
+            return d.toString();
+        }
         long nanos = d.toNanos();
         if (nanos % 3_600_000_000_000L == 0 && nanos != 0) {
             return nanos / 3_600_000_000_000L + "h";
@@ -62,6 +68,9 @@ public final class DurationFormat {
         }
         if (nanos % 1_000_000L == 0) {
             return nanos / 1_000_000L + "ms";
+        }
+        if (nanos % 1_000L == 0) {
+            return nanos / 1_000L + "us";
         }
         return nanos + "ns";
     }
