@@ -337,7 +337,7 @@ public final class Relay implements AutoCloseable {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Schema.RELAY + " WHERE expires_ms < ?")) {
-                ps.setLong(1, now - config.leaseDuration().toMillis());
+                ps.setLong(1, now);
                 ps.executeUpdate();
             }
             int live;
