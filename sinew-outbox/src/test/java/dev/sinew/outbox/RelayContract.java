@@ -208,6 +208,34 @@ abstract class RelayContract extends DbTestBase {
     }
 
     @Test
+    void anExpiredLeaseIsNotTakenWhileItsOwnersBatchIsInFlight() throws Exception {
+        MutableClock clock = new MutableClock();
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Transport slow = batch -> {
+            if (first.getAndSet(false)) {
+                entered.countDown();
+                release.await();
+            }
+            transport.send(batch);
+        };
+        RelayConfig config = fast().clock(clock).batchSize(5).leaseDuration(Duration.ofSeconds(30)).build();
+        publish(outbox, 1, 20, 20);
+        Relay a = Relay.start(db.dataSource(), slow, config.toBuilder().name("a").build());
+        relays.add(a);
+        assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        clock.advance(Duration.ofSeconds(31)); // a's leases expire while it is stuck in send
+        Relay b = start(config.toBuilder().name("b").build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count("sinew_outbox_relay WHERE owner LIKE 'b-%'") == 1);
+        assertThat(b.ownedPartitions()).as("leases locked by a batch in flight are skipped").isEmpty();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.size() == 20);
+        assertInOrderPerKey(transport, 1, 20);
+        assertThat(b.sentCount()).isZero();
+    }
+
+    @Test
     void aLeaseHeldByAnotherOwnerIsNotTouchedUntilItExpires() throws Exception {
         MutableClock clock = new MutableClock();
         try (Connection c = db.dataSource().getConnection();
