@@ -64,8 +64,10 @@ public final class OutboxCli implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, args2) -> {
             CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println("error: " + ex.getMessage());
-            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            String m = String.valueOf(ex.getMessage());
+            m = m.startsWith("Error: ") ? m.substring("Error: ".length()) : m;
+            cmd.getErr().println("error: " + m.replace('\n', ' ') + " (see '" + cmd.getCommandSpec().qualifiedName()
+                    + " --help')");
             return 2;
         });
         int code = cl.execute(args);
