@@ -121,6 +121,33 @@ abstract class RelayContract extends DbTestBase {
     }
 
     @Test
+    void backsOffWhileTheDatabaseIsUnreachableAndResumes() throws Exception {
+        BreakableDataSource flaky = new BreakableDataSource(db.dataSource());
+        Relay relay = Relay.start(flaky, transport, fast().batchSize(10).build());
+        relays.add(relay);
+        publish(outbox, 3, 10, 30);
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.size() == 30);
+        flaky.down = true;
+        publish(outbox, 3, 0, 1);
+        int refusedBefore = flaky.refused.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> flaky.refused.get() >= refusedBefore + 5);
+        assertThat(relay.failing()).isTrue();
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            for (int i = 11; i <= 20; i++) {
+                for (int k = 0; k < 3; k++) {
+                    outbox.publish(c, "orders", "key" + k, ("key" + k + ":" + i).getBytes(), Map.of());
+                }
+            }
+            c.commit();
+        }
+        flaky.down = false;
+        await().atMost(Duration.ofSeconds(20)).until(() -> transport.size() == 60);
+        assertInOrderPerKey(transport, 3, 20);
+        await().until(() -> !relay.failing());
+    }
+
+    @Test
     void intermittentTransportFailuresNeverLoseOrReorder() throws Exception {
         transport.failEvery = 3;
         publish(outbox, 6, 40, 13);
