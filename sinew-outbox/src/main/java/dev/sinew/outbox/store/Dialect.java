@@ -52,16 +52,6 @@ public enum Dialect {
         return this == POSTGRESQL ? "SELECT pg_advisory_unlock(72451)" : null;
     }
 
-    /**
-     * Extra indexes only this database supports: on PostgreSQL a partial index over the unsent
-     * rows, so the relay's claim reads only those however many sent rows await the purge.
-     */
-    public java.util.List<String> extraIndexes() {
-        return this == POSTGRESQL
-                ? java.util.List.of("CREATE INDEX IF NOT EXISTS sinew_outbox_unsent ON sinew_outbox (id) WHERE sent_ms IS NULL")
-                : java.util.List.of();
-    }
-
     /** Whether {@code e} reports a unique or primary key violation (SQLSTATE 23505 on both). */
     public static boolean isUniqueViolation(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {

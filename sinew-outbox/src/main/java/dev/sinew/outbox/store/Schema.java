@@ -210,9 +210,6 @@ public final class Schema {
                 for (String ddl : version1Indexes()) {
                     s.execute(ddl);
                 }
-                for (String ddl : d.extraIndexes()) {
-                    s.execute(ddl);
-                }
             }
             for (int p = 0; p < PARTITIONS; p++) {
                 ignoreDuplicate(c, "INSERT INTO " + LEASE + " (partition_no) VALUES (?)", p);
