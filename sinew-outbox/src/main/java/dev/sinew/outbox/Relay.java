@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * key). A relay works only on partitions it holds a lease on (table {@code sinew_outbox_lease}: owner
  * and expiry, renewed every {@code lease-renew-interval}). Relays announce themselves with a
  * heartbeat row ({@code sinew_outbox_relay}) and each takes a fair share of the partitions
- * ({@code ceil(partitions / live relays)}), releasing extras and taking over free or expired leases.
+ * (the partitions divided by the live relays, the remainder going to the first relays in owner order), releasing extras and taking over free or expired leases.
  * One batch is one transaction: lock the relay's own lease rows ({@code FOR UPDATE}), claim the
  * oldest unsent rows of those partitions ({@code SELECT ... ORDER BY id LIMIT n FOR UPDATE SKIP
  * LOCKED}), {@link Transport#send} them, set {@code sent_ms}, commit.
@@ -348,15 +348,21 @@ public final class Relay implements AutoCloseable {
                 ps.setLong(1, now);
                 ps.executeUpdate();
             }
-            int live;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + Schema.RELAY + " WHERE expires_ms >= ?")) {
+            // exact shares that add up to the partition count: floor(P / live), plus one for the
+            // first (P mod live) relays in owner order
+            List<String> live = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT owner FROM " + Schema.RELAY
+                    + " WHERE expires_ms >= ? ORDER BY owner")) {
                 ps.setLong(1, now);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    live = Math.max(1, rs.getInt(1));
+                    while (rs.next()) {
+                        live.add(rs.getString(1));
+                    }
                 }
             }
-            int share = (Schema.PARTITIONS + live - 1) / live;
+            int count = Math.max(1, live.size());
+            int index = Math.max(0, live.indexOf(owner));
+            int share = Schema.PARTITIONS / count + (index < Schema.PARTITIONS % count ? 1 : 0);
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.LEASE + " SET expires_ms = ? WHERE owner = ?")) {
                 ps.setLong(1, expires);
                 ps.setString(2, owner);

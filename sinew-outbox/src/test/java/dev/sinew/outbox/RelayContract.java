@@ -199,6 +199,46 @@ abstract class RelayContract extends DbTestBase {
     }
 
     @Test
+    void rebalancingUnderLoadNeitherDuplicatesNorReorders() throws Exception {
+        Relay a = start(fast().name("a").batchSize(7).build());
+        Relay b = start(fast().name("b").batchSize(7).build());
+        java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService producers = Executors.newFixedThreadPool(2);
+        List<Future<?>> fs = new ArrayList<>();
+        try {
+            for (int p = 0; p < 2; p++) {
+                int producer = p;
+                fs.add(producers.submit(() -> {
+                    try (Connection c = db.dataSource().getConnection()) {
+                        c.setAutoCommit(false);
+                        for (int i = 1; i <= 150; i++) {
+                            for (int k = 0; k < 5; k++) {
+                                String key = "p" + producer + "-k" + k;
+                                outbox.publish(c, "orders", key, (key + ":" + i).getBytes(), Map.of());
+                            }
+                            c.commit();
+                            published.addAndGet(5);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> published.get() >= 300 && transport.size() >= 100);
+            Relay c = start(fast().name("c").batchSize(7).build()); // joins: a and b give partitions up
+            await().atMost(Duration.ofSeconds(20)).until(() -> c.ownedPartitions().size() == 5 && published.get() >= 900);
+            a.close(); // leaves gracefully: b and c take its partitions
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            producers.shutdownNow();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> transport.size() >= 1500 && b.lag().unsentRows() == 0);
+        assertThat(transport.size()).isEqualTo(1500);
+        assertInOrderPerKey(transport, 10, 150);
+    }
+
+    @Test
     void aClosedRelayHandsItsPartitionsToTheOthers() throws Exception {
         Relay a = start(fast().name("a").build());
         Relay b = start(fast().name("b").build());
