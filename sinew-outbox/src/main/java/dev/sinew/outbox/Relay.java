@@ -332,6 +332,15 @@ public final class Relay implements AutoCloseable {
     private void maintain(Connection c, long now) throws SQLException {
         long expires = now + config.leaseDuration().toMillis();
         try {
+            // dead relays' heartbeats go first, in a transaction of their own that touches no row of
+            // this relay: two relays cleaning up each other's rows can then never wait on each other
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Schema.RELAY
+                    + " WHERE expires_ms < ? AND owner <> ?")) {
+                ps.setLong(1, now);
+                ps.setString(2, owner);
+                ps.executeUpdate();
+            }
+            c.commit();
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.RELAY + " SET expires_ms = ? WHERE owner = ?")) {
                 ps.setLong(1, expires);
                 ps.setString(2, owner);
@@ -343,10 +352,6 @@ public final class Relay implements AutoCloseable {
                         ins.executeUpdate();
                     }
                 }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Schema.RELAY + " WHERE expires_ms < ?")) {
-                ps.setLong(1, now);
-                ps.executeUpdate();
             }
             // exact shares that add up to the partition count: floor(P / live), plus one for the
             // first (P mod live) relays in owner order
