@@ -102,6 +102,7 @@ public final class CoreBenchmarks {
         System.out.println("JMH JSON: " + json + "\nMarkdown: " + md);
     }
 
+    @SuppressWarnings("rawtypes") // JMH declares Map<String, Result>
     static List<Row> rows(Collection<RunResult> results) {
         List<Row> rows = new ArrayList<>();
         for (RunResult r : results) {
