@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -30,6 +28,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   --include REGEX  only the benchmark methods matching REGEX (e.g. 't1_breaker')
  *   --quick          1 x 1 s warmup and measurement (a smoke run; numbers are not meaningful)
  *   --profile NAME   add a JMH profiler (e.g. stack), repeatable
+ *   --repeat N       run the whole set N times (one JMH invocation each) and report per benchmark
+ *                    the median of the N scores, with the range over the runs
+ *   --merge FILE...  run nothing: combine JMH JSON files of earlier runs the same way
  * </pre>
  */
 public final class CoreBenchmarks {
@@ -57,75 +58,95 @@ public final class CoreBenchmarks {
     }
 
     /** One measured benchmark method. */
-    record Row(int threads, String scenario, String library, double score, double error, double bytes) {
+    record Row(int threads, String scenario, String library, double score, double error, double bytes,
+               int runs, double min, double max) {
     }
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of("target", "bench");
         String include = "";
         boolean quick = false;
+        int repeat = 1;
         List<String> profilers = new ArrayList<>();
+        List<Path> merge = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--include" -> include = args[++i];
                 case "--quick" -> quick = true;
                 case "--profile" -> profilers.add(args[++i]);
+                case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                case "--merge" -> {
+                    while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        merge.add(Path.of(args[++i]));
+                    }
+                }
                 default -> {
                     System.err.println("unknown argument: " + args[i] + "\nusage: CoreBenchmarks [--out DIR]"
-                            + " [--include REGEX] [--quick] [--profile NAME]");
+                            + " [--include REGEX] [--quick] [--profile NAME] [--repeat N] [--merge FILE...]");
                     System.exit(2);
                 }
             }
         }
         Files.createDirectories(out);
-        Path json = out.resolve("core.json");
-        ChainedOptionsBuilder opts = new OptionsBuilder()
-                .include(CoreBenchmark.class.getName() + "\\." + (include.isEmpty() ? "" : ".*" + include))
-                .addProfiler(GCProfiler.class)
-                .resultFormat(ResultFormatType.JSON)
-                .result(json.toString());
-        if (quick) {
-            opts.warmupIterations(1).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(1).measurementTime(TimeValue.seconds(1));
+        List<Path> runs = new ArrayList<>(merge);
+        if (merge.isEmpty()) {
+            for (int run = 1; run <= repeat; run++) {
+                Path json = out.resolve(repeat == 1 ? "core.json" : "core-" + run + ".json");
+                ChainedOptionsBuilder opts = new OptionsBuilder()
+                        .include(CoreBenchmark.class.getName() + "\\." + (include.isEmpty() ? "" : ".*" + include))
+                        .addProfiler(GCProfiler.class)
+                        .resultFormat(ResultFormatType.JSON)
+                        .result(json.toString());
+                if (quick) {
+                    opts.warmupIterations(1).warmupTime(TimeValue.seconds(1))
+                            .measurementIterations(1).measurementTime(TimeValue.seconds(1));
+                }
+                for (String p : profilers) {
+                    opts.addProfiler(p);
+                }
+                new Runner(opts.build()).run();
+                runs.add(json);
+            }
         }
-        for (String p : profilers) {
-            opts.addProfiler(p);
-        }
-        Collection<RunResult> results = new Runner(opts.build()).run();
-        List<Row> rows = rows(results);
+        List<Row> rows = rows(runs);
         String text = table(rows, false);
         System.out.println();
         System.out.println(text);
         Path md = out.resolve("core.md");
         Files.writeString(md, table(rows, true));
-        System.out.println("JMH JSON: " + json + "\nMarkdown: " + md);
+        System.out.println("JMH JSON: " + runs + "\nMarkdown: " + md);
     }
 
-    @SuppressWarnings("rawtypes") // JMH declares Map<String, Result>
-    static List<Row> rows(Collection<RunResult> results) {
-        List<Row> rows = new ArrayList<>();
-        for (RunResult r : results) {
-            String method = r.getParams().getBenchmark();
-            method = method.substring(method.lastIndexOf('.') + 1);
-            String[] parts = method.split("_"); // t<threads>_<scenario>[_<library>]
-            int threads = r.getParams().getThreads();
-            String scenario = parts[1];
-            String library = parts.length > 2 ? parts[2] : "";
-            Result<?> primary = r.getPrimaryResult();
-            double bytes = Double.NaN;
-            for (var e : r.getSecondaryResults().entrySet()) {
-                if (e.getKey().endsWith("gc.alloc.rate.norm")) {
-                    bytes = e.getValue().getScore();
-                }
+    /** Per benchmark method: the median score over the runs (and that run's error and B/op). */
+    static List<Row> rows(List<Path> runs) throws IOException {
+        Map<String, List<JmhJson.Result>> byMethod = new LinkedHashMap<>();
+        for (Path run : runs) {
+            for (JmhJson.Result r : JmhJson.read(run)) {
+                byMethod.computeIfAbsent(r.benchmark(), k -> new ArrayList<>()).add(r);
             }
-            rows.add(new Row(threads, scenario, library, primary.getScore(), primary.getScoreError(), bytes));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, List<JmhJson.Result>> e : byMethod.entrySet()) {
+            List<JmhJson.Result> all = new ArrayList<>(e.getValue());
+            all.sort(Comparator.comparingDouble(JmhJson.Result::score));
+            JmhJson.Result median = all.get((all.size() - 1) / 2); // the lower median: a score that was measured
+            String method = e.getKey().substring(e.getKey().lastIndexOf('.') + 1);
+            String[] parts = method.split("_"); // t<threads>_<scenario>[_<library>]
+            rows.add(new Row(median.threads(), parts[1], parts.length > 2 ? parts[2] : "", median.score(),
+                    median.error(), median.bytes(), all.size(), all.get(0).score(), all.get(all.size() - 1).score()));
         }
         return rows;
     }
 
     static String table(List<Row> rows, boolean markdown) throws IOException {
         StringBuilder sb = new StringBuilder();
+        int runs = rows.stream().mapToInt(Row::runs).max().orElse(1);
+        if (runs > 1) {
+            sb.append(markdown ? "_" : "").append("median of ").append(runs)
+                    .append(" runs; ± error is JMH's 99.9% interval of the median run; range is min–max over the runs")
+                    .append(markdown ? "_\n\n" : "\n\n");
+        }
         for (int threads : new int[] {1, 2}) {
             Row base = find(rows, threads, "baseline", "");
             if (rows.stream().noneMatch(r -> r.threads() == threads)) {
@@ -133,15 +154,17 @@ public final class CoreBenchmarks {
             }
             String head = threads + (threads == 1 ? " thread" : " threads, sharing the policy objects")
                     + (base == null ? "" : String.format(Locale.ROOT, "; bare call (baseline) %.1f ± %.1f ns/op, %.0f B/op",
-                    base.score(), err(base.error()), base.bytes()));
+                    base.score(), err(base.error()), base.bytes()) + range(base, runs));
             if (markdown) {
                 sb.append("#### ").append(head).append("\n\n")
-                        .append("| scenario | library | ns/op | ± error | B/op | overhead ns | Sinew overhead ÷ this |\n")
-                        .append("|---|---|---:|---:|---:|---:|---:|\n");
+                        .append("| scenario | library | ns/op | ± error |" + (runs > 1 ? " range |" : "")
+                                + " B/op | overhead ns | Sinew overhead ÷ this |\n")
+                        .append("|---|---|---:|---:|" + (runs > 1 ? "---:|" : "") + "---:|---:|---:|\n");
             } else {
                 sb.append("== ").append(head).append('\n')
-                        .append(String.format(Locale.ROOT, "%-48s %-20s %10s %9s %8s %11s %14s%n",
-                                "scenario", "library", "ns/op", "± error", "B/op", "overhead ns", "sinew ovh ÷"));
+                        .append(String.format(Locale.ROOT, "%-48s %-20s %10s %9s %13s %8s %11s %14s%n",
+                                "scenario", "library", "ns/op", "± error", runs > 1 ? "range" : "", "B/op",
+                                "overhead ns", "sinew ovh ÷"));
             }
             for (Map.Entry<String, String> sc : SCENARIOS.entrySet()) {
                 String scenario = sc.getKey();
@@ -166,11 +189,13 @@ public final class CoreBenchmarks {
                     String name = first ? sc.getValue() : "";
                     first = false;
                     if (markdown) {
-                        sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.0f | %.1f | %s |%n", name,
-                                lib.getValue(), row.score(), err(row.error()), row.bytes(), overhead, ratio));
+                        sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f |%s %.0f | %.1f | %s |%n", name,
+                                lib.getValue(), row.score(), err(row.error()), runs > 1 ? " " + range(row) + " |" : "",
+                                row.bytes(), overhead, ratio));
                     } else {
-                        sb.append(String.format(Locale.ROOT, "%-48s %-20s %10.1f %9.1f %8.0f %11.1f %14s%n", name,
-                                lib.getValue(), row.score(), err(row.error()), row.bytes(), overhead, ratio));
+                        sb.append(String.format(Locale.ROOT, "%-48s %-20s %10.1f %9.1f %13s %8.0f %11.1f %14s%n", name,
+                                lib.getValue(), row.score(), err(row.error()), runs > 1 ? range(row) : "", row.bytes(),
+                                overhead, ratio));
                     }
                 }
             }
@@ -180,6 +205,14 @@ public final class CoreBenchmarks {
                 + "the second figure is the extra Sinew row (with a RetryBudget, or the outcome API) against the same anchor.")
                 .append(markdown ? "_\n" : "\n");
         return sb.toString();
+    }
+
+    private static String range(Row r) {
+        return String.format(Locale.ROOT, "%.1f–%.1f", r.min(), r.max());
+    }
+
+    private static String range(Row r, int runs) {
+        return runs > 1 ? " (range " + range(r) + ")" : "";
     }
 
     private static double err(double e) {
