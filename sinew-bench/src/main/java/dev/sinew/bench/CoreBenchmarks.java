@@ -27,6 +27,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   --out DIR        where core.json and core.md go (default target/bench)
  *   --include REGEX  only the benchmark methods matching REGEX (e.g. 't1_breaker')
  *   --quick          1 x 1 s warmup and measurement (a smoke run; numbers are not meaningful)
+ *   --iterations N   N x 1 s warmup and N x 1 s measurement instead of 5 and 5 (for experiments)
  *   --profile NAME   add a JMH profiler (e.g. stack), repeatable
  *   --repeat N       run the whole set N times (one JMH invocation each) and report per benchmark
  *                    the median of the N scores, with the range over the runs
@@ -67,6 +68,7 @@ public final class CoreBenchmarks {
         String include = "";
         boolean quick = false;
         int repeat = 1;
+        int iterations = 5;
         List<String> profilers = new ArrayList<>();
         List<Path> merge = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -74,6 +76,7 @@ public final class CoreBenchmarks {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--include" -> include = args[++i];
                 case "--quick" -> quick = true;
+                case "--iterations" -> iterations = Integer.parseInt(args[++i]);
                 case "--profile" -> profilers.add(args[++i]);
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 case "--merge" -> {
@@ -83,7 +86,7 @@ public final class CoreBenchmarks {
                 }
                 default -> {
                     System.err.println("unknown argument: " + args[i] + "\nusage: CoreBenchmarks [--out DIR]"
-                            + " [--include REGEX] [--quick] [--profile NAME] [--repeat N] [--merge FILE...]");
+                            + " [--include REGEX] [--quick] [--iterations N] [--profile NAME] [--repeat N] [--merge FILE...]");
                     System.exit(2);
                 }
             }
@@ -99,8 +102,11 @@ public final class CoreBenchmarks {
                         .resultFormat(ResultFormatType.JSON)
                         .result(json.toString());
                 if (quick) {
-                    opts.warmupIterations(1).warmupTime(TimeValue.seconds(1))
-                            .measurementIterations(1).measurementTime(TimeValue.seconds(1));
+                    iterations = 1;
+                }
+                if (iterations != 5) {
+                    opts.warmupIterations(iterations).warmupTime(TimeValue.seconds(1))
+                            .measurementIterations(iterations).measurementTime(TimeValue.seconds(1));
                 }
                 for (String p : profilers) {
                     opts.addProfiler(p);
