@@ -72,6 +72,9 @@ abstract class Window {
 
         @Override
         boolean record(int code, long nowNanos, CircuitBreaker.Settings s) {
+            if (code == SUCCESS && aggregate.get() == size) {
+                return false; // a window full of successes is the same whichever slot a success replaces: no write
+            }
             int i = Integer.remainderUnsigned(cursor.getAndIncrement(), size);
             // reading first keeps the ring's cache lines shared between cores while outcomes repeat
             if (ring.get(i) == code) {

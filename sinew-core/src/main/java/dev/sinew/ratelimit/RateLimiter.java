@@ -168,9 +168,11 @@ public final class RateLimiter extends AbstractPolicy {
      */
     private long reserve() {
         Settings s = settings;
-        long now = clock.nanoTime();
         while (true) {
+            // the clock is read after the arrival time: a reading taken before a preemption must not
+            // be compared with an arrival time other threads pushed forward meanwhile (a false refusal)
             long current = tat.get();
+            long now = clock.nanoTime();
             long base = current - now > 0 ? current : now;
             long next = base + s.interval;
             long wait = next - now - s.burstSpan;

@@ -256,6 +256,41 @@ class RateLimiterTest {
     }
 
     @Test
+    void aClockReadingTakenBeforeAPreemptionDoesNotRefuse() throws Exception {
+        // 1e9 per second with a burst of 1e6: the arrival time may run at most 1 ms ahead of now
+        RateLimiter limiter = RateLimiter.of(RateLimiterConfig.builder().permitsPerSecond(1e9).burst(1_000_000).build());
+        AtomicInteger armed = new AtomicInteger();
+        Pipeline[] p = new Pipeline[1];
+        dev.sinew.time.Clock preempted = new dev.sinew.time.Clock() {
+            @Override
+            public long nanoTime() {
+                long t = clock.nanoTime();
+                if (armed.compareAndSet(1, 0)) {
+                    // this thread is preempted right after reading the clock; another one calls 5 ms later
+                    clock.advance(Duration.ofMillis(5));
+                    assertThat(p[0].tryCall(() -> "other").isSuccess()).isTrue();
+                }
+                return t;
+            }
+
+            @Override
+            public void sleepNanos(long nanos) throws InterruptedException {
+                clock.sleepNanos(nanos);
+            }
+
+            @Override
+            public Cancellable schedule(Runnable task, long delayNanos) {
+                return clock.schedule(task, delayNanos);
+            }
+        };
+        p[0] = Pipeline.builder("search").clock(preempted).add(limiter).build();
+        assertThat(p[0].tryCall(() -> "first").isSuccess()).isTrue();
+        armed.set(1);
+        assertThat(p[0].tryCall(() -> "late").isSuccess()).as("the preempted call is admitted").isTrue();
+        assertThat(armed.get()).as("the preemption was simulated").isZero();
+    }
+
+    @Test
     void theSuccessPathAllocatesNothing() throws Exception {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         Pipeline p = Pipeline.builder("alloc").add(RateLimiter.of(RateLimiterConfig.builder().permitsPerSecond(1e9).burst(1_000_000).build())).build();
