@@ -325,7 +325,15 @@ public final class CircuitBreaker extends AbstractPolicy {
 
     boolean open(State from, int openings) {
         Settings s = settings;
-        return transition(from, new Open(openings, clock.nanoTime() + openNanos(s, openings)));
+        long now = clock.nanoTime();
+        long duration = openNanos(s, openings);
+        Open open = new Open(openings, now + duration);
+        if (!transition(from, open)) {
+            return false;
+        }
+        // Rejections in OPEN read no clock: a timer marks the open time as over (see Open.acquire).
+        clock.schedule(open::elapse, duration);
+        return true;
     }
 
     void halfOpen(Open from) {
@@ -480,13 +488,27 @@ public final class CircuitBreaker extends AbstractPolicy {
         }
     }
 
+    /**
+     * Open: every call is rejected until {@code until}. To keep rejections cheap (a clock read is
+     * most of their cost) a timer on the pipeline's clock sets {@link #elapsed} when the open time
+     * is over; until then a rejection reads one volatile flag. So that a stalled timer thread can
+     * never keep a breaker open, every 64th rejection also checks the clock itself.
+     */
     static final class Open extends State {
+        private static final int CLOCK_CHECK_MASK = 63;
         final int openings;
         final long until;
+        private volatile boolean elapsed;
+        /** Rejections since opening; racy increments are fine, it only spaces out clock checks. */
+        private int rejections;
 
         Open(int openings, long until) {
             this.openings = openings;
             this.until = until;
+        }
+
+        void elapse() {
+            elapsed = true;
         }
 
         @Override
@@ -496,6 +518,9 @@ public final class CircuitBreaker extends AbstractPolicy {
 
         @Override
         State acquire(CircuitBreaker cb, Settings s, long now) {
+            if (!elapsed && !s.measure && (++rejections & CLOCK_CHECK_MASK) != 0) {
+                return null;
+            }
             long t = s.measure ? now : cb.clock.nanoTime();
             if (t - until < 0) {
                 return null;

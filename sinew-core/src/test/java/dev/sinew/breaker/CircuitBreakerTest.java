@@ -17,6 +17,7 @@ import dev.sinew.pipeline.RejectedException;
 import dev.sinew.pipeline.Rejection;
 import dev.sinew.pipeline.Stage;
 import dev.sinew.time.Clock;
+import dev.sinew.time.CountingClock;
 import dev.sinew.time.TestClock;
 import java.io.IOException;
 import java.time.Duration;
@@ -67,6 +68,54 @@ class CircuitBreakerTest {
     /** Opens a breaker with window 1 and minimum 1 by one failure. */
     private static void open(Pipeline p) {
         assertThat(fail(p).isFailure()).isTrue();
+    }
+
+    // ---- open state without a clock read per rejection ----
+
+    @Test
+    void openRejectionsReadNoClockAndTheTimerEndsTheOpenTime() {
+        CountingClock counting = new CountingClock(clock);
+        CircuitBreaker cb = CircuitBreaker.of(count(1).minimumCalls(1).halfOpenProbes(1).openDuration(Duration.ofSeconds(5)).build());
+        Pipeline p = Pipeline.builder("payment").clock(counting).add(cb).build();
+        open(p);
+        long readsBefore = counting.reads.get();
+        for (int i = 0; i < 63; i++) {
+            assertThat(ok(p).isRejected()).isTrue();
+        }
+        assertThat(counting.reads.get() - readsBefore).as("clock reads by 63 rejections").isZero();
+        clock.advance(Duration.ofSeconds(5)); // runs the timer scheduled when the breaker opened
+        assertThat(ok(p).isSuccess()).as("first call after the open time is a probe").isTrue();
+        assertThat(cb.state()).isEqualTo(CircuitState.CLOSED);
+    }
+
+    @Test
+    void aStalledTimerCannotKeepTheBreakerOpen() {
+        Clock stalledTimer = new Clock() {
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) throws InterruptedException {
+                clock.sleepNanos(nanos);
+            }
+
+            @Override
+            public Cancellable schedule(Runnable task, long delayNanos) {
+                return () -> false; // the task never runs
+            }
+        };
+        CircuitBreaker cb = CircuitBreaker.of(count(1).minimumCalls(1).halfOpenProbes(1).openDuration(Duration.ofSeconds(5)).build());
+        Pipeline p = Pipeline.builder("payment").clock(stalledTimer).add(cb).build();
+        open(p);
+        clock.advance(Duration.ofSeconds(6));
+        int rejectedAfterExpiry = 0;
+        while (ok(p).isRejected()) {
+            rejectedAfterExpiry++;
+            assertThat(rejectedAfterExpiry).as("rejections after the open time ended").isLessThan(64);
+        }
+        assertThat(cb.state()).isEqualTo(CircuitState.CLOSED);
     }
 
     // ---- opening ----
@@ -684,31 +733,9 @@ class CircuitBreakerTest {
 
     // ---- cost ----
 
-    /** A clock that counts its readings. */
-    private static final class CountingClock implements Clock {
-        final AtomicLong reads = new AtomicLong();
-        final TestClock inner = new TestClock();
-
-        @Override
-        public long nanoTime() {
-            reads.incrementAndGet();
-            return inner.nanoTime();
-        }
-
-        @Override
-        public void sleepNanos(long nanos) throws InterruptedException {
-            inner.sleepNanos(nanos);
-        }
-
-        @Override
-        public Cancellable schedule(Runnable task, long delayNanos) {
-            return inner.schedule(task, delayNanos);
-        }
-    }
-
     @Test
     void aClosedCountWindowReadsNoClockWhenSlowCallsAreOff() throws Exception {
-        CountingClock c = new CountingClock();
+        CountingClock c = new CountingClock(new TestClock());
         CircuitBreaker cb = CircuitBreaker.of(count(10).build());
         Pipeline p = Pipeline.builder("p").clock(c).add(cb).build();
         long before = c.reads.get();

@@ -1,5 +1,7 @@
 package dev.sinew.retry;
 
+import dev.sinew.time.CountingClock;
+
 import dev.sinew.pipeline.RefusingPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,7 +95,7 @@ class RetryTest {
         RetryBudget budget = RetryBudget.builder().clock(counting).build();
         Pipeline p = Pipeline.builder("p").clock(counting)
                 .add(Retry.of(fixed100ms().budget(budget).build())).build();
-        int readsBefore = counting.reads.get();
+        long readsBefore = counting.reads.get();
         for (int i = 0; i < 63; i++) {
             assertThat(p.call(() -> "ok")).isEqualTo("ok");
         }

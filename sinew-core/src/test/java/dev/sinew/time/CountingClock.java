@@ -1,15 +1,15 @@
-package dev.sinew.retry;
+package dev.sinew.time;
 
-import dev.sinew.time.Clock;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Counts clock readings, to prove a hot path reads no clock. */
-final class CountingClock implements Clock {
+public final class CountingClock implements Clock {
 
-    final AtomicInteger reads = new AtomicInteger();
+    /** Readings of {@link #nanoTime()} so far. */
+    public final AtomicLong reads = new AtomicLong();
     private final Clock delegate;
 
-    CountingClock(Clock delegate) {
+    public CountingClock(Clock delegate) {
         this.delegate = delegate;
     }
 
