@@ -1,0 +1,187 @@
+package dev.sinew.outbox;
+
+import dev.sinew.outbox.store.Dialect;
+import dev.sinew.outbox.store.Schema;
+import dev.sinew.retry.Backoff;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer side: processes each message exactly once per consumer, even when the broker
+ * delivers it again (exactly-once processing on at-least-once delivery).
+ *
+ * <p>{@link #process} inserts the inbox row {@code (consumer, message id)} and runs the handler in
+ * ONE transaction: the record and the handler's writes commit together or not at all, and a
+ * redelivered message hits the primary key and is skipped. A failing handler is retried with
+ * backoff; after {@code max-attempts} failures the message becomes a dead letter (see
+ * {@link DeadLetters}); the inbox row then says DEAD, so redeliveries are skipped too.
+ *
+ * <p>Thread-safe. Messages of one key must be processed one after the other (the call blocks
+ * until the message is settled, so a consumer loop that processes a partition in order keeps
+ * per-key order).
+ */
+public final class Inbox {
+
+    private static final Logger log = LoggerFactory.getLogger(Inbox.class);
+
+    static final String PROCESSED = "PROCESSED";
+    static final String DEAD = "DEAD";
+    static final int MAX_ERROR_CHARS = 8000;
+
+    private final DataSource dataSource;
+    private final InboxConfig config;
+    private final Backoff backoff;
+    private final DeadLetters deadLetters;
+
+    private Inbox(DataSource dataSource, InboxConfig config) {
+        this.dataSource = dataSource;
+        this.config = config;
+        this.backoff = Backoff.decorrelatedJitter(config.backoffInitial(), config.backoffMax());
+        this.deadLetters = DeadLetters.of(dataSource);
+    }
+
+    /** Creates or migrates the tables (see {@link Schema#migrate}) and returns the inbox. */
+    public static Inbox create(DataSource dataSource, InboxConfig config) throws SQLException {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(config, "config");
+        Schema.migrate(dataSource);
+        return new Inbox(dataSource, config);
+    }
+
+    public InboxConfig config() {
+        return config;
+    }
+
+    /** The dead letters of this database (all consumers). */
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    /**
+     * Processes one message exactly once. Blocks until it is PROCESSED, a DUPLICATE, or
+     * DEAD_LETTERED.
+     *
+     * @throws SQLException         only if the database itself is unusable (the caller must then
+     *                              not acknowledge the message)
+     * @throws InterruptedException if interrupted while waiting between attempts
+     */
+    public InboxResult process(IncomingMessage message, MessageHandler handler)
+            throws SQLException, InterruptedException {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(handler, "handler");
+        long previousDelay = 0;
+        for (int attempt = 1; ; attempt++) {
+            Exception failure;
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    insertInboxRow(c, message.messageId(), PROCESSED);
+                } catch (SQLException e) {
+                    rollbackQuietly(c);
+                    if (Dialect.isUniqueViolation(e)) {
+                        log.debug("inbox {}: message {} already seen, skipped", config.consumer(), message.messageId());
+                        return InboxResult.DUPLICATE;
+                    }
+                    throw e;
+                }
+                try {
+                    handler.handle(c, message);
+                    c.commit();
+                    return InboxResult.PROCESSED;
+                } catch (InterruptedException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                } catch (Exception e) {
+                    rollbackQuietly(c);
+                    failure = e;
+                }
+            }
+            if (attempt >= config.maxAttempts()) {
+                return deadLetter(message, failure, attempt);
+            }
+            previousDelay = backoff.delayNanos(attempt, previousDelay, config.random());
+            log.warn("inbox {}: handler failed on message {} (attempt {} of {}), retrying in {} ms: {}",
+                    config.consumer(), message.messageId(), attempt, config.maxAttempts(),
+                    previousDelay / 1_000_000, failure.toString());
+            config.clock().sleepNanos(previousDelay);
+        }
+    }
+
+    /**
+     * Processes the dead letters of this consumer that were marked for redrive (by
+     * {@link DeadLetters#redrive(long)} or {@code OutboxCli dead-letters redrive}). Each runs the
+     * handler once, in one transaction that also marks the inbox row processed and deletes the
+     * dead letter; a failure updates the dead letter's error and attempts and clears the mark. A
+     * consumer loop calls this periodically.
+     *
+     * @return the number of dead letters processed successfully
+     */
+    public int redriveRequested(MessageHandler handler) throws SQLException {
+        int done = 0;
+        List<Long> ids = deadLetters.requestedIds(config.consumer());
+        for (long id : ids) {
+            if (deadLetters.redriveOne(id, handler, true) == DeadLetters.Redrive.PROCESSED) {
+                done++;
+            }
+        }
+        return done;
+    }
+
+    private InboxResult deadLetter(IncomingMessage m, Exception failure, int attempts) throws SQLException {
+        String error = errorText(failure);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                insertInboxRow(c, m.messageId(), DEAD);
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                if (Dialect.isUniqueViolation(e)) {
+                    return InboxResult.DUPLICATE;
+                }
+                throw e;
+            }
+            try {
+                deadLetters.insert(c, config.consumer(), m, error, attempts);
+                c.commit();
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        }
+        log.error("inbox {}: message {} (topic {}, key {}) dead-lettered after {} attempts: {}", config.consumer(),
+                m.messageId(), m.topic(), m.key(), attempts, failure.toString());
+        return InboxResult.DEAD_LETTERED;
+    }
+
+    private void insertInboxRow(Connection c, String messageId, String status) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Schema.INBOX
+                + " (consumer, message_id, status, processed_ms) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, config.consumer());
+            ps.setString(2, messageId);
+            ps.setString(3, status);
+            ps.setLong(4, System.currentTimeMillis());
+            ps.executeUpdate();
+        }
+    }
+
+    static String errorText(Throwable t) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(w));
+        String s = w.toString();
+        return s.length() <= MAX_ERROR_CHARS ? s : s.substring(0, MAX_ERROR_CHARS - 3) + "...";
+    }
+
+    static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // closing the connection discards the transaction anyway
+        }
+    }
+}

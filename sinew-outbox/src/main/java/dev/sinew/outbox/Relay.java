@@ -1,0 +1,451 @@
+package dev.sinew.outbox;
+
+import dev.sinew.outbox.store.HeaderCodec;
+import dev.sinew.outbox.store.Schema;
+import dev.sinew.retry.Backoff;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A background worker that sends committed outbox rows to a {@link Transport} and marks them sent.
+ *
+ * <p><b>How.</b> Every message belongs to one of {@value Schema#PARTITIONS} partitions (a hash of its
+ * key). A relay works only on partitions it holds a lease on (table {@code sinew_outbox_lease}: owner
+ * and expiry, renewed every {@code lease-renew-interval}). Relays announce themselves with a
+ * heartbeat row ({@code sinew_outbox_relay}) and each takes a fair share of the partitions
+ * ({@code ceil(partitions / live relays)}), releasing extras and taking over free or expired leases.
+ * One batch is one transaction: lock the relay's own lease rows ({@code FOR UPDATE}), claim the
+ * oldest unsent rows of those partitions ({@code SELECT ... ORDER BY id LIMIT n FOR UPDATE SKIP
+ * LOCKED}), {@link Transport#send} them, set {@code sent_ms}, commit.
+ *
+ * <p><b>Why it keeps order per key and does not double-send.</b> Locking the lease row fences the
+ * partition: a relay that takes over an expired lease must lock that row first ({@code SKIP LOCKED},
+ * so it never waits), which it can only do after the previous owner's batch committed or rolled
+ * back. So at any moment at most one transaction sends rows of a partition, always starting from
+ * the oldest unsent row. If the transport fails, the transaction rolls back, the relay backs off
+ * (decorrelated jitter) and retries the same rows in the same order. A crash between send and
+ * commit re-sends that batch (at-least-once; consumers deduplicate by message id).
+ *
+ * <p>Sent rows are deleted after {@code retention}. {@link #close()} finishes the batch in flight,
+ * releases the leases and leaves. The relay does not close the transport.
+ */
+public final class Relay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    private final DataSource dataSource;
+    private final Transport transport;
+    private final RelayConfig config;
+    private final String owner;
+    private final Backoff backoff;
+    private final Thread thread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final AtomicLong sent = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile boolean releaseOnExit = true;
+    private volatile Set<Integer> owned = Set.of();
+    private volatile int failures;
+    private Connection connection;
+
+    private Relay(DataSource dataSource, Transport transport, RelayConfig config) {
+        this.dataSource = dataSource;
+        this.transport = transport;
+        this.config = config;
+        this.owner = config.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.backoff = Backoff.decorrelatedJitter(config.backoffInitial(), config.backoffMax());
+        this.thread = new Thread(this::run, "sinew-relay-" + owner);
+        this.thread.setDaemon(true);
+    }
+
+    /** Creates or migrates the tables and starts a relay thread. */
+    public static Relay start(DataSource dataSource, Transport transport, RelayConfig config) throws SQLException {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(config, "config");
+        Schema.migrate(dataSource);
+        Relay relay = new Relay(dataSource, transport, config);
+        relay.thread.start();
+        log.info("relay {} started", relay.owner);
+        return relay;
+    }
+
+    /** This relay's id in the lease table. */
+    public String ownerId() {
+        return owner;
+    }
+
+    /** The partitions this relay held at its last lease renewal. */
+    public Set<Integer> ownedPartitions() {
+        return owned;
+    }
+
+    /** Messages this relay has sent and marked sent. */
+    public long sentCount() {
+        return sent.get();
+    }
+
+    /** True while the last attempt failed (transport or database) and the relay is backing off. */
+    public boolean failing() {
+        return failures > 0;
+    }
+
+    public RelayConfig config() {
+        return config;
+    }
+
+    /** Unsent rows in the outbox (all partitions) and the age of the oldest. */
+    public Lag lag() throws SQLException {
+        return Lag.measure(dataSource, config.clock());
+    }
+
+    /** Stops after the batch in flight, releases this relay's leases, and returns. Idempotent. */
+    @Override
+    public void close() {
+        running = false;
+        signal();
+        try {
+            thread.join(config.closeTimeout().toMillis());
+            if (thread.isAlive()) {
+                log.warn("relay {} did not stop within close-timeout {}; interrupting it", owner, config.closeTimeout());
+                thread.interrupt();
+                thread.join(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops without releasing leases, as a crashed process would; for tests of lease takeover. */
+    void abandon() {
+        releaseOnExit = false;
+        close();
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void pause(long nanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (running && left > 0) {
+                left = wake.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        long nextMaintain = Long.MIN_VALUE;
+        long nextPurge = Long.MIN_VALUE;
+        long resumeAt = 0;
+        long previousDelay = 0;
+        long renewMs = config.leaseRenewInterval().toMillis();
+        long purgeMs = config.purgeInterval().toMillis();
+        long pollNanos = config.pollInterval().toNanos();
+        try {
+            while (running) {
+                try {
+                    Connection c = connection();
+                    long now = config.clock().millis();
+                    if (now >= nextMaintain) {
+                        maintain(c, now);
+                        nextMaintain = now + renewMs;
+                    }
+                    long wait = resumeAt - System.nanoTime();
+                    if (failures > 0 && wait > 0) {
+                        pause(Math.min(wait, config.leaseRenewInterval().toNanos()));
+                        continue;
+                    }
+                    if (now >= nextPurge) {
+                        purge(c, now);
+                        nextPurge = now + purgeMs;
+                    }
+                    int n = owned.isEmpty() ? 0 : sendBatch(c);
+                    if (failures > 0) {
+                        log.info("relay {} resumed after {} failed attempts", owner, failures);
+                        failures = 0;
+                        previousDelay = 0;
+                    }
+                    if (n < config.batchSize()) {
+                        pause(pollNanos);
+                    }
+                } catch (TransportFailure e) {
+                    failures++;
+                    previousDelay = backoff.delayNanos(failures, previousDelay, config.random());
+                    resumeAt = System.nanoTime() + previousDelay;
+                    logFailure("transport", e.getCause(), previousDelay);
+                } catch (SQLException | RuntimeException e) {
+                    closeConnection();
+                    failures++;
+                    previousDelay = backoff.delayNanos(failures, previousDelay, config.random());
+                    resumeAt = System.nanoTime() + previousDelay;
+                    nextMaintain = Long.MIN_VALUE;
+                    logFailure("database", e, previousDelay);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (releaseOnExit) {
+                release();
+            }
+            closeConnection();
+            owned = Set.of();
+            log.info("relay {} stopped; sent {} messages", owner, sent.get());
+        }
+    }
+
+    private void logFailure(String what, Throwable e, long delayNanos) {
+        if (failures == 1 || failures % 10 == 0) {
+            log.warn("relay {}: {} failed ({} in a row), retrying in {} ms: {}", owner, what, failures,
+                    TimeUnit.NANOSECONDS.toMillis(delayNanos), String.valueOf(e));
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            Connection c = dataSource.getConnection();
+            try {
+                c.setAutoCommit(false);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            connection = c;
+        }
+        return connection;
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("relay {}: closing connection failed", owner, e);
+            }
+            connection = null;
+        }
+    }
+
+    private static final class TransportFailure extends Exception {
+        TransportFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /** One batch, one transaction. Returns the number of messages sent. */
+    private int sendBatch(Connection c) throws SQLException, TransportFailure {
+        List<Integer> mine = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT partition_no FROM " + Schema.LEASE
+                + " WHERE owner = ? ORDER BY partition_no FOR UPDATE")) {
+            ps.setString(1, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    mine.add(rs.getInt(1));
+                }
+            }
+        }
+        if (mine.isEmpty()) {
+            c.commit();
+            owned = Set.of();
+            return 0;
+        }
+        String in = String.join(", ", Collections.nCopies(mine.size(), "?"));
+        List<OutboxMessage> batch = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, message_id, topic, msg_key, payload, headers, created_ms FROM "
+                + Schema.OUTBOX + " WHERE sent_ms IS NULL AND partition_no IN (" + in
+                + ") ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
+            int i = 1;
+            for (int p : mine) {
+                ps.setInt(i++, p);
+            }
+            ps.setInt(i, config.batchSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    batch.add(new OutboxMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getBytes(5), HeaderCodec.decode(rs.getString(6)), Instant.ofEpochMilli(rs.getLong(7))));
+                }
+            }
+        }
+        if (batch.isEmpty()) {
+            c.commit();
+            return 0;
+        }
+        try {
+            transport.send(Collections.unmodifiableList(batch));
+        } catch (Exception e) {
+            c.rollback();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new TransportFailure(e);
+        }
+        long now = config.clock().millis();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.OUTBOX + " SET sent_ms = ? WHERE id = ?")) {
+            for (OutboxMessage m : batch) {
+                ps.setLong(1, now);
+                ps.setLong(2, m.sequence());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        c.commit();
+        sent.addAndGet(batch.size());
+        return batch.size();
+    }
+
+    /** Heartbeat, lease renewal, and rebalancing to a fair share. One transaction. */
+    private void maintain(Connection c, long now) throws SQLException {
+        long expires = now + config.leaseDuration().toMillis();
+        try {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.RELAY + " SET expires_ms = ? WHERE owner = ?")) {
+                ps.setLong(1, expires);
+                ps.setString(2, owner);
+                if (ps.executeUpdate() == 0) {
+                    try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + Schema.RELAY
+                            + " (owner, expires_ms) VALUES (?, ?)")) {
+                        ins.setString(1, owner);
+                        ins.setLong(2, expires);
+                        ins.executeUpdate();
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Schema.RELAY + " WHERE expires_ms < ?")) {
+                ps.setLong(1, now - config.leaseDuration().toMillis());
+                ps.executeUpdate();
+            }
+            int live;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + Schema.RELAY + " WHERE expires_ms >= ?")) {
+                ps.setLong(1, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    live = Math.max(1, rs.getInt(1));
+                }
+            }
+            int share = (Schema.PARTITIONS + live - 1) / live;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.LEASE + " SET expires_ms = ? WHERE owner = ?")) {
+                ps.setLong(1, expires);
+                ps.setString(2, owner);
+                ps.executeUpdate();
+            }
+            TreeSet<Integer> mine = new TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT partition_no FROM " + Schema.LEASE + " WHERE owner = ?")) {
+                ps.setString(1, owner);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        mine.add(rs.getInt(1));
+                    }
+                }
+            }
+            if (mine.size() > share) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.LEASE
+                        + " SET owner = NULL, expires_ms = NULL WHERE partition_no = ? AND owner = ?")) {
+                    while (mine.size() > share) {
+                        ps.setInt(1, mine.pollLast());
+                        ps.setString(2, owner);
+                        ps.executeUpdate();
+                    }
+                }
+            } else if (mine.size() < share) {
+                List<Integer> taken = new ArrayList<>();
+                List<String> previous = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT partition_no, owner FROM " + Schema.LEASE
+                        + " WHERE owner IS NULL OR expires_ms < ? ORDER BY partition_no LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                    ps.setLong(1, now);
+                    ps.setInt(2, share - mine.size());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            taken.add(rs.getInt(1));
+                            previous.add(rs.getString(2));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.LEASE
+                        + " SET owner = ?, expires_ms = ? WHERE partition_no = ?")) {
+                    for (int i = 0; i < taken.size(); i++) {
+                        ps.setString(1, owner);
+                        ps.setLong(2, expires);
+                        ps.setInt(3, taken.get(i));
+                        ps.executeUpdate();
+                        if (previous.get(i) != null) {
+                            log.info("relay {} took over partition {} from {} (lease expired)", owner, taken.get(i),
+                                    previous.get(i));
+                        }
+                    }
+                }
+                mine.addAll(taken);
+            }
+            c.commit();
+            owned = Collections.unmodifiableSet(new TreeSet<>(mine));
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
+        }
+    }
+
+    private void purge(Connection c, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Schema.OUTBOX
+                + " WHERE sent_ms IS NOT NULL AND sent_ms < ?")) {
+            ps.setLong(1, now - config.retention().toMillis());
+            int n = ps.executeUpdate();
+            c.commit();
+            if (n > 0) {
+                log.debug("relay {} purged {} sent rows", owner, n);
+            }
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw e;
+        }
+    }
+
+    private void release() {
+        try {
+            Connection c = connection();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.LEASE
+                    + " SET owner = NULL, expires_ms = NULL WHERE owner = ?");
+                 PreparedStatement hb = c.prepareStatement("DELETE FROM " + Schema.RELAY + " WHERE owner = ?")) {
+                ps.setString(1, owner);
+                ps.executeUpdate();
+                hb.setString(1, owner);
+                hb.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            log.warn("relay {} could not release its leases (they expire after lease-duration): {}", owner, e.toString());
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is closed by the caller's failure path
+        }
+    }
+}
