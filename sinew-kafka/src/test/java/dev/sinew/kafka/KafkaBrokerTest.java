@@ -45,17 +45,34 @@ class KafkaBrokerTest {
             broker.start();
             System.out.printf("broker restart on formatted dir: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             assertThat(broker.pid()).isNotEqualTo(pid);
-            send(broker, "before-kill");
+            // a transport that was connected when the broker died fails within its bound, then recovers
+            KafkaTransportConfig fast = KafkaTransportConfig.builder().bootstrapServers(broker.bootstrapServers())
+                    .requestTimeout(Duration.ofSeconds(1)).deliveryTimeout(Duration.ofSeconds(3)).maxBlock(Duration.ofSeconds(2)).build();
+            try (KafkaTransport t = KafkaTransport.create(fast)) {
+                t.send(List.of(message("before-kill")));
 
-            long pid2 = broker.pid();
-            broker.kill();
-            assertThat(broker.isAlive()).isFalse();
-            assertThat(ProcessHandle.of(pid2).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+                long pid2 = broker.pid();
+                broker.kill();
+                assertThat(broker.isAlive()).isFalse();
+                assertThat(ProcessHandle.of(pid2).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 
-            broker.restart();
-            var records = TestKafka.readAll(broker.bootstrapServers(), "broker-test", 2, Duration.ofSeconds(30));
+                // first attempt: cached metadata, the record times out (delivery-timeout);
+                // second: a fresh producer cannot get metadata (max-block)
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    long s0 = System.nanoTime();
+                    assertThatThrownBy(() -> t.send(List.of(message("while-down"))))
+                            .isInstanceOf(KafkaSendException.class)
+                            .hasMessageContaining("while-down").hasMessageContaining("broker-test");
+                    long ms = (System.nanoTime() - s0) / 1_000_000;
+                    System.out.printf("send with the broker down failed after %d ms (bound %s)%n", ms, fast.sendBound());
+                    assertThat(ms).isLessThanOrEqualTo(fast.sendBound().toMillis());
+                }
+                broker.start();
+                t.send(List.of(message("after-restart")));
+            }
+            var records = TestKafka.readAll(broker.bootstrapServers(), "broker-test", 3, Duration.ofSeconds(30));
             assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
-                    .containsExactly("before-stop", "before-kill");
+                    .containsExactly("before-stop", "before-kill", "after-restart");
             assertThat(broker.logFile()).exists();
             assertThatThrownBy(broker::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("already running");
         } finally {
@@ -87,7 +104,11 @@ class KafkaBrokerTest {
 
     private static void send(KafkaBroker broker, String value) throws Exception {
         try (KafkaTransport t = KafkaTransport.create(KafkaTransportConfig.builder().bootstrapServers(broker.bootstrapServers()).build())) {
-            t.send(List.of(new OutboxMessage(1, value, "broker-test", "k", value.getBytes(StandardCharsets.UTF_8), Map.of(), Instant.now())));
+            t.send(List.of(message(value)));
         }
+    }
+
+    private static OutboxMessage message(String value) {
+        return new OutboxMessage(1, value, "broker-test", "k", value.getBytes(StandardCharsets.UTF_8), Map.of(), Instant.now());
     }
 }
