@@ -33,7 +33,19 @@ final class TestPool implements DataSource, AutoCloseable {
     }
 
     static TestPool h2(java.nio.file.Path dir) {
-        return new TestPool("jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";DB_CLOSE_DELAY=-1", "sa", () -> {
+        String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";DB_CLOSE_DELAY=-1";
+        return new TestPool(url, "sa", () -> {
+            try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                System.err.println("cannot shut down " + url + ": " + e);
+            }
+        });
+    }
+
+    /** A pool on an existing database (child processes of the proof); closing it just closes connections. */
+    static TestPool of(String url, String user) {
+        return new TestPool(url, user, () -> {
         });
     }
 
