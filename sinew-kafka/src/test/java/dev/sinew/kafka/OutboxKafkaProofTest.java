@@ -88,7 +88,7 @@ class OutboxKafkaProofTest {
                 try {
                     for (int i = 0; i < MESSAGES; i += 10) {
                         Proof.publish(pool, outbox, topic, i, i + 10, KEYS, 10);
-                        Thread.sleep(40); // ~250 msg/s for ~40 s, so kills hit a live flow
+                        Thread.sleep(25); // a steady flow for ~40 s, so kills hit a live flow
                     }
                 } catch (Throwable e) {
                     publishError.set(e);
@@ -126,9 +126,17 @@ class OutboxKafkaProofTest {
                         .until(() -> Proof.processedRows(pool) >= MESSAGES);
                 long drained = System.nanoTime();
                 Thread.sleep(1000); // room for a late duplicate to show up
-                System.out.printf("PostgreSQL kill proof: %d messages, %d kills (relay %d, consumer %d) in %d ms, drained %d ms after the last kill%n",
+                long inKafka;
+                try (var admin = KafkaInboxConsumerTest.admin(broker)) {
+                    var parts = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                            .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+                            .collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                    inKafka = admin.listOffsets(parts).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+                }
+                System.out.printf("PostgreSQL kill proof: %d messages, %d kills (relay %d, consumer %d) in %d ms, drained %d ms after the last kill;"
+                                + " Kafka holds %d records (%d re-sent by killed relays); consumers skipped %d redelivered duplicates%n",
                         MESSAGES, relayKills + consumerKills, relayKills, consumerKills, (killsDone - t0) / 1_000_000,
-                        (drained - killsDone) / 1_000_000);
+                        (drained - killsDone) / 1_000_000, inKafka, inKafka - MESSAGES, consumer.duplicatesSeen());
             } finally {
                 relay.kill9();
                 consumer.kill9();
@@ -229,6 +237,23 @@ class OutboxKafkaProofTest {
                 Thread.sleep(50);
             }
             throw new IllegalStateException(role + " child not ready in " + timeout + ": " + Files.readString(log));
+        }
+
+        /** Sum over all incarnations of the duplicates each reported last (a kill loses at most 200 ms of reports). */
+        long duplicatesSeen() throws IOException {
+            long sum = 0;
+            for (int i = 1; i <= incarnation; i++) {
+                String last = null;
+                for (String line : Files.readAllLines(logs.resolve(role + "-" + i + ".log"))) {
+                    if (line.startsWith("STATS ")) {
+                        last = line;
+                    }
+                }
+                if (last != null) {
+                    sum += Long.parseLong(last.substring(last.indexOf("duplicates=") + 11).trim());
+                }
+            }
+            return sum;
         }
 
         void kill9() throws InterruptedException {

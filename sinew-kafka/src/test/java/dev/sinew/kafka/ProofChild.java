@@ -45,11 +45,23 @@ public final class ProofChild {
             }
             case "consumer" -> {
                 Inbox inbox = Inbox.create(pool, InboxConfig.builder().consumer("proof-consumer").build());
-                KafkaInboxConsumer.start(inbox, Proof.recorder(), KafkaInboxConsumerConfig.builder()
+                KafkaInboxConsumer consumer = KafkaInboxConsumer.start(inbox, Proof.recorder(), KafkaInboxConsumerConfig.builder()
                         .bootstrapServers(bootstrap).topics(args[4]).groupId(args[5])
                         // static membership: a restarted consumer takes its partitions back at once
                         .property("group.instance.id", "proof-consumer-1")
                         .sessionTimeout(Duration.ofSeconds(6)).pollTimeout(Duration.ofMillis(200)).build());
+                Thread stats = new Thread(() -> {
+                    while (true) {
+                        System.out.println("STATS processed=" + consumer.processedCount() + " duplicates=" + consumer.duplicateCount());
+                        try {
+                            Thread.sleep(200);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "stats");
+                stats.setDaemon(true);
+                stats.start();
             }
             default -> throw new IllegalArgumentException("relay or consumer, not " + args[0]);
         }
