@@ -83,6 +83,35 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void theBrokerDiesWithItsParentEvenWhenTheParentIsKilledWithSigkill() throws Exception {
+        Path out = dir.resolve("parent.log");
+        Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-cp", System.getProperty("java.class.path"), BrokerParentChild.class.getName(),
+                dir.resolve("orphan").toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            long brokerPid = -1;
+            while (brokerPid < 0 && System.nanoTime() < deadline && parent.isAlive()) {
+                for (String line : Files.readAllLines(out)) {
+                    if (line.startsWith("BROKER-PID ")) {
+                        brokerPid = Long.parseLong(line.substring(11).trim());
+                    }
+                }
+                Thread.sleep(100);
+            }
+            assertThat(brokerPid).as(Files.readString(out)).isPositive();
+            ProcessHandle broker = ProcessHandle.of(brokerPid).orElseThrow();
+            parent.toHandle().destroyForcibly(); // no shutdown hook runs
+            long t0 = System.nanoTime();
+            assertThat(broker.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+            System.out.printf("broker exited %d ms after its parent was killed with SIGKILL%n", (System.nanoTime() - t0) / 1_000_000);
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
     void aClasspathWithoutTheBrokerFailsFastWithTheLogTail() {
         KafkaBroker broker = KafkaBroker.builder().dataDir(dir.resolve("nokafka")).classpath(dir.toString())
                 .startTimeout(Duration.ofSeconds(20)).build();
