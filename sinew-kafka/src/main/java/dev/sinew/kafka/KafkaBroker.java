@@ -238,6 +238,8 @@ public final class KafkaBroker implements AutoCloseable {
         // after a kill or a restart the old registration blocks the new one until its session expires
         // (default 9 s); a shorter session makes a restart on the same data directory seconds faster
         p.put("broker.heartbeat.interval.ms", "500");
+        // room for the outbox's largest payload (1 MiB) plus key and headers; the transport allows 2 MiB requests
+        p.put("message.max.bytes", Integer.toString(2 << 20));
         p.put("broker.session.timeout.ms", "4000");
         p.putAll(extraProperties);
         StringBuilder sb = new StringBuilder("# written by sinew KafkaBroker; rewritten on every start\n");

@@ -112,6 +112,9 @@ public final class KafkaTransportConfig {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(maxBlock.toMillis()));
         p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(linger.toMillis()));
         p.putIfAbsent(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        // the outbox accepts payloads up to 1 MiB (max-payload-bytes); with key and headers such a record
+        // exceeds Kafka's default 1 MiB request limit and could never be sent, so allow 2 MiB
+        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 << 20));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;

@@ -104,7 +104,8 @@ class KafkaTransportTest {
                 .hasMessageStartingWith("client-id:");
         KafkaTransportConfig c = KafkaTransportConfig.builder().bootstrapServers("h:1").property("compression.type", "lz4").build();
         assertThat(c.producerProperties()).containsEntry("acks", "all").containsEntry("enable.idempotence", "true")
-                .containsEntry("max.in.flight.requests.per.connection", "5").containsEntry("compression.type", "lz4");
+                .containsEntry("max.in.flight.requests.per.connection", "5").containsEntry("compression.type", "lz4")
+                .containsEntry("max.request.size", "2097152");
         assertThat(c.toBuilder().build().producerProperties()).isEqualTo(c.producerProperties());
     }
 }
