@@ -66,6 +66,7 @@ class BrokerOutageProofTest {
                  KafkaInboxConsumer consumer = KafkaInboxConsumer.start(inbox, Proof.recorder(),
                          KafkaInboxConsumerTest.config(broker, topic, "outage").build())) {
                 producer.start();
+                assertThat(consumer.isRunning()).isTrue();
                 await().atMost(Duration.ofSeconds(60)).until(() -> Proof.processedRows(pool) >= 200);
 
                 broker.kill();

@@ -180,6 +180,7 @@ class OutboxKafkaProofTest {
                 Proof.publish(pool, outbox, topic, 100, 200, 10, 10);
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> Proof.processedRows(pool) == 200 && consumer.deadLetteredCount() == 1);
+                assertThat(relay.sentCount()).isGreaterThanOrEqualTo(201);
                 List<DeadLetter> dead = inbox.deadLetters().list("poison-test");
                 assertThat(dead).hasSize(1);
                 DeadLetter d = dead.get(0);
