@@ -118,6 +118,11 @@ public final class Outbox {
      */
     static int partitionOf(String key, String messageId) {
         int h = (key != null ? key : messageId).hashCode();
+        // MurmurHash3's finalizer: similar keys ("order-1", "order-2") spread over all partitions
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
         h ^= h >>> 16;
         return Math.floorMod(h, Schema.PARTITIONS);
     }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * key). A relay works only on partitions it holds a lease on (table {@code sinew_outbox_lease}: owner
  * and expiry, renewed every {@code lease-renew-interval}). Relays announce themselves with a
  * heartbeat row ({@code sinew_outbox_relay}) and each takes a fair share of the partitions
- * ({@code ceil(partitions / live relays)}), releasing extras and taking over free or expired leases.
+ * (the partitions divided by the live relays, the remainder going to the first relays in owner order), releasing extras and taking over free or expired leases.
  * One batch is one transaction: lock the relay's own lease rows ({@code FOR UPDATE}), claim the
  * oldest unsent rows of those partitions ({@code SELECT ... ORDER BY id LIMIT n FOR UPDATE SKIP
  * LOCKED}), {@link Transport#send} them, set {@code sent_ms}, commit.
@@ -64,6 +64,8 @@ public final class Relay implements AutoCloseable {
     private volatile Set<Integer> owned = Set.of();
     private volatile int failures;
     private Connection connection;
+    private int rotation;
+    private static final int MARK_CHUNK = 1000;
 
     private Relay(DataSource dataSource, Transport transport, RelayConfig config) {
         this.dataSource = dataSource;
@@ -276,20 +278,22 @@ public final class Relay implements AutoCloseable {
             owned = Set.of();
             return 0;
         }
-        String in = String.join(", ", Collections.nCopies(mine.size(), "?"));
+        // One indexed query per partition: the claim index (partition_no, sent_ms, id) yields a
+        // partition's unsent rows in id order, so the database reads only the rows it returns.
+        // Order only matters within a partition; the start rotates so no partition starves.
         List<OutboxMessage> batch = new ArrayList<>();
+        int start = Math.floorMod(rotation++, mine.size());
         try (PreparedStatement ps = c.prepareStatement("SELECT id, message_id, topic, msg_key, payload, headers, created_ms FROM "
-                + Schema.OUTBOX + " WHERE sent_ms IS NULL AND partition_no IN (" + in
-                + ") ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
-            int i = 1;
-            for (int p : mine) {
-                ps.setInt(i++, p);
-            }
-            ps.setInt(i, config.batchSize());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    batch.add(new OutboxMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getBytes(5), HeaderCodec.decode(rs.getString(6)), Instant.ofEpochMilli(rs.getLong(7))));
+                + Schema.OUTBOX + " WHERE partition_no = ? AND sent_ms IS NULL"
+                + " ORDER BY partition_no, sent_ms, id LIMIT ? FOR UPDATE SKIP LOCKED")) {
+            for (int i = 0; i < mine.size() && batch.size() < config.batchSize(); i++) {
+                ps.setInt(1, mine.get((start + i) % mine.size()));
+                ps.setInt(2, config.batchSize() - batch.size());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        batch.add(new OutboxMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getBytes(5), HeaderCodec.decode(rs.getString(6)), Instant.ofEpochMilli(rs.getLong(7))));
+                    }
                 }
             }
         }
@@ -307,13 +311,17 @@ public final class Relay implements AutoCloseable {
             throw new TransportFailure(e);
         }
         long now = config.clock().millis();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.OUTBOX + " SET sent_ms = ? WHERE id = ?")) {
-            for (OutboxMessage m : batch) {
+        for (int from = 0; from < batch.size(); from += MARK_CHUNK) {
+            List<OutboxMessage> chunk = batch.subList(from, Math.min(batch.size(), from + MARK_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.OUTBOX + " SET sent_ms = ? WHERE id IN ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
                 ps.setLong(1, now);
-                ps.setLong(2, m.sequence());
-                ps.addBatch();
+                int i = 2;
+                for (OutboxMessage m : chunk) {
+                    ps.setLong(i++, m.sequence());
+                }
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
         c.commit();
         sent.addAndGet(batch.size());
@@ -324,6 +332,15 @@ public final class Relay implements AutoCloseable {
     private void maintain(Connection c, long now) throws SQLException {
         long expires = now + config.leaseDuration().toMillis();
         try {
+            // dead relays' heartbeats go first, in a transaction of their own that touches no row of
+            // this relay: two relays cleaning up each other's rows can then never wait on each other
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Schema.RELAY
+                    + " WHERE expires_ms < ? AND owner <> ?")) {
+                ps.setLong(1, now);
+                ps.setString(2, owner);
+                ps.executeUpdate();
+            }
+            c.commit();
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.RELAY + " SET expires_ms = ? WHERE owner = ?")) {
                 ps.setLong(1, expires);
                 ps.setString(2, owner);
@@ -336,19 +353,21 @@ public final class Relay implements AutoCloseable {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Schema.RELAY + " WHERE expires_ms < ?")) {
-                ps.setLong(1, now - config.leaseDuration().toMillis());
-                ps.executeUpdate();
-            }
-            int live;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + Schema.RELAY + " WHERE expires_ms >= ?")) {
+            // exact shares that add up to the partition count: floor(P / live), plus one for the
+            // first (P mod live) relays in owner order
+            List<String> live = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT owner FROM " + Schema.RELAY
+                    + " WHERE expires_ms >= ? ORDER BY owner")) {
                 ps.setLong(1, now);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    live = Math.max(1, rs.getInt(1));
+                    while (rs.next()) {
+                        live.add(rs.getString(1));
+                    }
                 }
             }
-            int share = (Schema.PARTITIONS + live - 1) / live;
+            int count = Math.max(1, live.size());
+            int index = Math.max(0, live.indexOf(owner));
+            int share = Schema.PARTITIONS / count + (index < Schema.PARTITIONS % count ? 1 : 0);
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + Schema.LEASE + " SET expires_ms = ? WHERE owner = ?")) {
                 ps.setLong(1, expires);
                 ps.setString(2, owner);

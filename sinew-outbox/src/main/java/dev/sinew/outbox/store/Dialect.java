@@ -39,6 +39,19 @@ public enum Dialect {
         return upperCaseCatalog ? identifier.toUpperCase(Locale.ROOT) : identifier.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * A statement that serializes schema migrations across processes (PostgreSQL's CREATE TABLE IF
+     * NOT EXISTS is not race-free), or null where DDL is already serialized (H2).
+     */
+    public String migrationLock() {
+        return this == POSTGRESQL ? "SELECT pg_advisory_lock(72451)" : null;
+    }
+
+    /** Undoes {@link #migrationLock()}. */
+    public String migrationUnlock() {
+        return this == POSTGRESQL ? "SELECT pg_advisory_unlock(72451)" : null;
+    }
+
     /** Whether {@code e} reports a unique or primary key violation (SQLSTATE 23505 on both). */
     public static boolean isUniqueViolation(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {

@@ -41,6 +41,9 @@ public final class Schema {
     public static final String INBOX = "sinew_inbox";
     public static final String DEAD_LETTER = "sinew_dead_letter";
 
+    private static final java.util.concurrent.locks.ReentrantLock MIGRATION_LOCK =
+            new java.util.concurrent.locks.ReentrantLock();
+
     private Schema() {
     }
 
@@ -129,8 +132,6 @@ public final class Schema {
                         + "message_id VARCHAR(64) NOT NULL, topic VARCHAR(249) NOT NULL, msg_key VARCHAR(1024), "
                         + "partition_no INT NOT NULL, payload " + bin + " NOT NULL, headers " + text + " NOT NULL, "
                         + "created_ms BIGINT NOT NULL, sent_ms BIGINT)",
-                "CREATE INDEX IF NOT EXISTS sinew_outbox_claim ON " + OUTBOX + " (partition_no, sent_ms, id)",
-                "CREATE INDEX IF NOT EXISTS sinew_outbox_sent ON " + OUTBOX + " (sent_ms)",
                 "CREATE TABLE IF NOT EXISTS " + LEASE + " ("
                         + "partition_no INT NOT NULL PRIMARY KEY, owner VARCHAR(200), expires_ms BIGINT)",
                 "CREATE TABLE IF NOT EXISTS " + RELAY + " ("
@@ -145,7 +146,13 @@ public final class Schema {
                         + "topic VARCHAR(249) NOT NULL, msg_key VARCHAR(1024), payload " + bin + " NOT NULL, "
                         + "headers " + text + " NOT NULL, error " + text + " NOT NULL, attempts INT NOT NULL, "
                         + "failed_ms BIGINT NOT NULL, redrive_requested BOOLEAN DEFAULT FALSE NOT NULL, "
-                        + "CONSTRAINT sinew_dead_letter_message UNIQUE (consumer, message_id))",
+                        + "CONSTRAINT sinew_dead_letter_message UNIQUE (consumer, message_id))");
+    }
+
+    private static List<String> version1Indexes() {
+        return List.of(
+                "CREATE INDEX IF NOT EXISTS sinew_outbox_claim ON " + OUTBOX + " (partition_no, sent_ms, id)",
+                "CREATE INDEX IF NOT EXISTS sinew_outbox_sent ON " + OUTBOX + " (sent_ms)",
                 "CREATE INDEX IF NOT EXISTS sinew_dead_letter_redrive ON " + DEAD_LETTER
                         + " (consumer, redrive_requested)");
     }
@@ -157,42 +164,69 @@ public final class Schema {
      *                         has a newer schema version
      */
     public static void migrate(DataSource ds) throws SQLException {
+        // in-process serialization (an embedded H2 file belongs to one process); PostgreSQL also
+        // takes an advisory lock to serialize migrations across processes
+        MIGRATION_LOCK.lock();
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(true);
             Dialect d = Dialect.of(c);
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + VERSION_TABLE + " (version INT NOT NULL PRIMARY KEY, "
-                        + "description VARCHAR(200) NOT NULL, applied_ms BIGINT NOT NULL)");
-            }
-            checkTable(c, d, VERSION_TABLE);
-            int version = version(c);
-            if (version > CURRENT_VERSION) {
-                throw tooNew(version);
-            }
-            if (version < 1) {
+            if (d.migrationLock() != null) {
                 try (Statement s = c.createStatement()) {
-                    for (String ddl : version1(d)) {
-                        s.execute(ddl);
+                    s.execute(d.migrationLock());
+                }
+            }
+            try {
+                migrate(c, d);
+            } finally {
+                if (d.migrationUnlock() != null) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute(d.migrationUnlock());
                     }
                 }
-                checkTables(c, d);
-                for (int p = 0; p < PARTITIONS; p++) {
-                    ignoreDuplicate(c, "INSERT INTO " + LEASE + " (partition_no) VALUES (?)", p);
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + VERSION_TABLE
-                        + " (version, description, applied_ms) VALUES (1, 'outbox, leases, inbox, dead letters', ?)")) {
-                    ps.setLong(1, System.currentTimeMillis());
-                    ps.executeUpdate();
-                    log.info("sinew-outbox schema version 1 created ({})", d);
-                } catch (SQLException e) {
-                    if (!Dialect.isUniqueViolation(e)) {
-                        throw e;
-                    }
+            }
+        } finally {
+            MIGRATION_LOCK.unlock();
+        }
+    }
+
+    private static void migrate(Connection c, Dialect d) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + VERSION_TABLE + " (version INT NOT NULL PRIMARY KEY, "
+                    + "description VARCHAR(200) NOT NULL, applied_ms BIGINT NOT NULL)");
+        }
+        checkTable(c, d, VERSION_TABLE);
+        int version = version(c);
+        if (version > CURRENT_VERSION) {
+            throw tooNew(version);
+        }
+        if (version < 1) {
+            try (Statement s = c.createStatement()) {
+                for (String ddl : version1(d)) {
+                    s.execute(ddl);
                 }
             }
             checkTables(c, d);
-            checkPartitions(c);
+            try (Statement s = c.createStatement()) {
+                for (String ddl : version1Indexes()) {
+                    s.execute(ddl);
+                }
+            }
+            for (int p = 0; p < PARTITIONS; p++) {
+                ignoreDuplicate(c, "INSERT INTO " + LEASE + " (partition_no) VALUES (?)", p);
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + VERSION_TABLE
+                    + " (version, description, applied_ms) VALUES (1, 'outbox, leases, inbox, dead letters', ?)")) {
+                ps.setLong(1, System.currentTimeMillis());
+                ps.executeUpdate();
+                log.info("sinew-outbox schema version 1 created ({})", d);
+            } catch (SQLException e) {
+                if (!Dialect.isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
         }
+        checkTables(c, d);
+        checkPartitions(c);
     }
 
     /**

@@ -1,0 +1,8 @@
+package dev.sinew.outbox;
+
+class RelayH2Test extends RelayContract {
+    @Override
+    TestDb createDb() {
+        return TestDb.h2("relay");
+    }
+}

@@ -1,0 +1,8 @@
+package dev.sinew.outbox;
+
+class RelayPostgresTest extends RelayContract {
+    @Override
+    TestDb createDb() {
+        return TestDb.postgres("relay");
+    }
+}

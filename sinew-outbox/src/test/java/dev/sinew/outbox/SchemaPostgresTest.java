@@ -1,0 +1,8 @@
+package dev.sinew.outbox;
+
+class SchemaPostgresTest extends SchemaContract {
+    @Override
+    TestDb createDb() {
+        return TestDb.postgres("schema");
+    }
+}
