@@ -133,6 +133,44 @@ class KafkaInboxConsumerTest {
     }
 
     @Test
+    void membersJoiningAndLeavingTheGroupHandOverPartitionsWithoutLossDuplicatesOrReordering() throws Exception {
+        KafkaBroker broker = SharedBroker.get();
+        String topic = "consumer-rebalance-" + UUID.randomUUID();
+        String group = "g-" + UUID.randomUUID();
+        int total = 3_000;
+        sendProofMessages(broker, topic, total);
+        try (TestPool pool = TestPool.h2(dir)) {
+            Proof.createTable(pool);
+            Inbox inbox = Inbox.create(pool, InboxConfig.builder().consumer("rebalance-test").build());
+            MessageHandler slow = (Connection tx, IncomingMessage m) -> {
+                Proof.recorder().handle(tx, m);
+                Thread.sleep(1); // keep both members busy long enough to overlap
+            };
+            KafkaInboxConsumer a = KafkaInboxConsumer.start(inbox, slow, config(broker, topic, group).clientId("a").build());
+            KafkaInboxConsumer b = null;
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> a.processedCount() >= 300);
+                b = KafkaInboxConsumer.start(inbox, slow, config(broker, topic, group).clientId("b").build());
+                KafkaInboxConsumer second = b;
+                await().atMost(Duration.ofSeconds(60)).until(() -> second.processedCount() >= 300);
+                a.close(); // leaves mid-stream: its partitions move to b from the committed offsets
+                long aDone = a.processedCount();
+                await().atMost(Duration.ofSeconds(60)).until(() -> Proof.processedRows(pool) >= total);
+                System.out.printf("rebalance: member a processed %d, member b %d (duplicates skipped: a %d, b %d)%n",
+                        aDone, second.processedCount(), a.duplicateCount(), second.duplicateCount());
+                assertThat(aDone).isLessThan(total);
+                assertThat(aDone + second.processedCount()).isEqualTo(total);
+            } finally {
+                a.close();
+                if (b != null) {
+                    b.close();
+                }
+            }
+            Proof.assertExactlyOnceInOrder(pool, total, KEYS);
+        }
+    }
+
+    @Test
     void configValidationNamesTheKey() {
         var ok = KafkaInboxConsumerConfig.builder().bootstrapServers("h:1").groupId("g").topics("t");
         assertThat(ok.build().consumerProperties()).containsEntry("enable.auto.commit", "false")
