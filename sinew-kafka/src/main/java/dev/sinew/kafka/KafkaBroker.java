@@ -62,7 +62,10 @@ public final class KafkaBroker implements AutoCloseable {
     private final Map<String, String> extraProperties;
     private final List<String> jvmArgs;
 
-    private Process process;
+    // start/stop/kill hold the lock (a ReentrantLock, not synchronized: start blocks for seconds);
+    // readers see the process through the volatile field without waiting
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile Process process;
     private Thread shutdownHook;
 
     private KafkaBroker(Builder b) {
@@ -94,77 +97,97 @@ public final class KafkaBroker implements AutoCloseable {
      * once it answers a metadata request. Throws {@link IllegalStateException} with the tail of
      * the broker log if the process dies or does not answer within the start timeout.
      */
-    public synchronized KafkaBroker start() {
-        if (isAlive()) {
-            throw new IllegalStateException("Kafka broker already running (pid " + process.pid() + ") at " + bootstrapServers());
-        }
-        long startedAt = System.nanoTime();
+    public KafkaBroker start() {
+        lock.lock();
         try {
-            Files.createDirectories(dataDir);
-            Path config = writeConfig();
-            if (!Files.exists(logDir().resolve("meta.properties"))) {
-                format(config);
+            if (isAlive()) {
+                throw new IllegalStateException("Kafka broker already running (pid " + process.pid() + ") at " + bootstrapServers());
             }
-            ProcessBuilder pb = new ProcessBuilder(command("dev.sinew.kafka.KafkaBrokerMain", config.toString()));
-            pb.redirectErrorStream(true);
-            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-            pb.redirectInput(ProcessBuilder.Redirect.PIPE); // kept open: end-of-file tells the child we are gone
-            process = pb.start();
-            installShutdownHook();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot start Kafka broker in " + dataDir + ": " + e.getMessage(), e);
+            long startedAt = System.nanoTime();
+            try {
+                Files.createDirectories(dataDir);
+                Path config = writeConfig();
+                if (!Files.exists(logDir().resolve("meta.properties"))) {
+                    format(config);
+                }
+                ProcessBuilder pb = new ProcessBuilder(command("dev.sinew.kafka.KafkaBrokerMain", config.toString()));
+                pb.redirectErrorStream(true);
+                pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+                pb.redirectInput(ProcessBuilder.Redirect.PIPE); // kept open: end-of-file tells the child we are gone
+                process = pb.start();
+                installShutdownHook();
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot start Kafka broker in " + dataDir + ": " + e.getMessage(), e);
+            }
+            awaitReady(startedAt);
+            log.info("Kafka broker pid {} ready at {} in {} ms (data {})", process.pid(), bootstrapServers(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), dataDir);
+            return this;
+        } finally {
+            lock.unlock();
         }
-        awaitReady(startedAt);
-        log.info("Kafka broker pid {} ready at {} in {} ms (data {})", process.pid(), bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), dataDir);
-        return this;
     }
 
     /** Stops the broker with SIGTERM (a clean, controlled shutdown) and waits for it; SIGKILL after the stop timeout. */
-    public synchronized void stop() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        if (p.isAlive()) {
-            p.destroy();
-            try {
-                if (!p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("Kafka broker pid {} did not stop within {}; killing it", p.pid(), stopTimeout);
-                    p.destroyForcibly();
-                    p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
+    public void stop() {
+        lock.lock();
+        try {
+            Process p = process;
+            if (p == null) {
+                return;
             }
+            if (p.isAlive()) {
+                p.destroy();
+                try {
+                    if (!p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                        log.warn("Kafka broker pid {} did not stop within {}; killing it", p.pid(), stopTimeout);
+                        p.destroyForcibly();
+                        p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+            closeQuietly(p);
+            removeShutdownHook();
+            process = null;
+        } finally {
+            lock.unlock();
         }
-        closeQuietly(p);
-        removeShutdownHook();
-        process = null;
     }
 
     /** Kills the broker with SIGKILL, as a crash would, and waits until it is gone. The data directory stays. */
-    public synchronized void kill() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        p.toHandle().destroyForcibly();
+    public void kill() {
+        lock.lock();
         try {
-            p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Process p = process;
+            if (p == null) {
+                return;
+            }
+            p.toHandle().destroyForcibly();
+            try {
+                p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closeQuietly(p);
+            removeShutdownHook();
+            process = null;
+        } finally {
+            lock.unlock();
         }
-        closeQuietly(p);
-        removeShutdownHook();
-        process = null;
     }
 
     /** Stops the broker if it runs and starts it again on the same data directory and ports. */
-    public synchronized KafkaBroker restart() {
-        stop();
-        return start();
+    public KafkaBroker restart() {
+        lock.lock();
+        try {
+            stop();
+            return start();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Same as {@link #stop()}. */
@@ -179,15 +202,17 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /** The broker process id; throws if the broker is not running. */
-    public synchronized long pid() {
-        if (process == null) {
+    public long pid() {
+        Process p = process;
+        if (p == null) {
             throw new IllegalStateException("Kafka broker is not running");
         }
-        return process.pid();
+        return p.pid();
     }
 
-    public synchronized boolean isAlive() {
-        return process != null && process.isAlive();
+    public boolean isAlive() {
+        Process p = process;
+        return p != null && p.isAlive();
     }
 
     public Path dataDir() {
