@@ -3,7 +3,7 @@ package dev.sinew.retry;
 import dev.sinew.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -52,7 +52,10 @@ public final class RetryBudget {
     private static final long FLUSH_MASK = 63L;
 
     private final Clock clock;
-    private final AtomicLong deposits = new AtomicLong();
+    /** Deposit counters striped by thread, each on its own cache line, so callers don't contend. */
+    private static final int STRIPES = 8;
+    private static final int STRIPE_STRIDE = 16;
+    private final AtomicLongArray deposits = new AtomicLongArray(STRIPES * STRIPE_STRIDE);
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Settings settings;
 
@@ -82,11 +85,14 @@ public final class RetryBudget {
     }
 
     /**
-     * Records one call's first attempt. Lock-free and clock-free on all but every 64th call, which
-     * tries (without waiting) to file the counted deposits under the current time slot.
+     * Records one call's first attempt. Lock-free and clock-free on all but every 64th call of a
+     * thread's stripe, which tries (without waiting) to file the counted deposits under the current
+     * time slot. Threads count on separate stripes, so concurrent callers do not contend.
      */
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() needs Java 19
     public void deposit() {
-        long n = deposits.incrementAndGet();
+        int stripe = ((int) Thread.currentThread().getId() & (STRIPES - 1)) * STRIPE_STRIDE;
+        long n = deposits.incrementAndGet(stripe);
         if ((n & FLUSH_MASK) == 0 && lock.tryLock()) {
             try {
                 flush(clock.nanoTime());
@@ -127,7 +133,11 @@ public final class RetryBudget {
 
     /** Total first attempts deposited since creation. */
     public long deposits() {
-        return deposits.get();
+        long sum = 0;
+        for (int i = 0; i < STRIPES; i++) {
+            sum += deposits.get(i * STRIPE_STRIDE);
+        }
+        return sum;
     }
 
     /** Total retries granted since creation. */
@@ -176,7 +186,7 @@ public final class RetryBudget {
     /** Files the deposits counted since the last flush and moves the window to {@code now}. Under lock. */
     private void flush(long now) {
         Settings s = settings;
-        long total = deposits.get(); // read after the clock: later deposits happened after `now`
+        long total = deposits(); // read after the clock: later deposits happened after `now`
         long pending = total - flushedDeposits;
         flushedDeposits = total;
         if (pending != 0) {
