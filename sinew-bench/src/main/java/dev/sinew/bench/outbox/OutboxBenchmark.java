@@ -7,7 +7,6 @@ import dev.sinew.kafka.KafkaTransport;
 import dev.sinew.kafka.KafkaTransportConfig;
 import dev.sinew.outbox.Inbox;
 import dev.sinew.outbox.InboxConfig;
-import dev.sinew.outbox.IncomingMessage;
 import dev.sinew.outbox.MessageHandler;
 import dev.sinew.outbox.Outbox;
 import dev.sinew.outbox.OutboxConfig;
@@ -525,7 +524,7 @@ public final class OutboxBenchmark {
         s.append("Machine: ").append(machine()).append("\n");
         s.append("JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.vm.version"))
                 .append(", flags ").append(ManagementFactory.getRuntimeMXBean().getInputArguments()).append("\n");
-        s.append("Kafka: ").append(org.apache.kafka.common.utils.AppInfoParser.getVersion())
+        s.append("Kafka: ").append(org.apache.kafka.common.utils.internals.AppInfoParser.getVersion())
                 .append(" (single KRaft broker, child process; topics with ").append(o.kafkaPartitions).append(" partitions)\n");
         for (String n : notes) {
             s.append(n).append("\n");
