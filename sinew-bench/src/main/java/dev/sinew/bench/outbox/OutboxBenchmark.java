@@ -155,7 +155,8 @@ public final class OutboxBenchmark {
     }
 
     private BenchDatabase open(String db, Path tmp) throws SQLException {
-        int poolSize = Math.max(o.relays.stream().mapToInt(Integer::intValue).max().orElse(1), 1) + o.producers + 4;
+        int poolSize = Math.max(o.relays.stream().mapToInt(Integer::intValue).max().orElse(1), 1) + o.producers
+                + o.consumers.stream().mapToInt(Integer::intValue).max().orElse(1) + 4;
         return switch (db) {
             case "pg" -> BenchDatabase.postgres(o.pgServer, o.pgUser, o.pgPassword, poolSize);
             case "h2" -> BenchDatabase.h2(tmp.resolve("h2"), poolSize);
@@ -309,15 +310,18 @@ public final class OutboxBenchmark {
     // ---------------------------------------------------------------------------- latency
 
     private void runLatency(BenchDatabase db, Outbox outbox) throws Exception {
-        for (Duration poll : o.pollIntervals) {
-            LatencyResult r = latencyScenario(db, outbox, poll);
-            latency.add(r);
-            progress("%s: poll %d ms: p50 %.1f ms, p95 %.1f, p99 %.1f, max %.1f (%,d messages)", db.kind, poll.toMillis(),
-                    r.p50, r.p95, r.p99, r.max, r.count);
+        for (int consumers : o.consumers) {
+            for (Duration poll : o.pollIntervals) {
+                LatencyResult r = latencyScenario(db, outbox, poll, consumers);
+                latency.add(r);
+                progress("%s: poll %d ms, %d consumer(s): p50 %.1f ms, p95 %.1f, p99 %.1f, max %.1f (%,d messages); "
+                        + "acked by Kafka p50 %.1f, p99 %.1f", db.kind, poll.toMillis(), consumers,
+                        r.p50, r.p95, r.p99, r.max, r.count, r.ackedP50, r.ackedP99);
+            }
         }
     }
 
-    private LatencyResult latencyScenario(BenchDatabase db, Outbox outbox, Duration poll) throws Exception {
+    private LatencyResult latencyScenario(BenchDatabase db, Outbox outbox, Duration poll, int consumerCount) throws Exception {
         String topic = "bench-lat-" + (db.isPostgres() ? "pg" : "h2") + "-" + poll.toMillis() + "-" + shortId();
         createTopic(topic);
         long periodNanos = 1_000_000_000L / o.rate;
@@ -326,6 +330,8 @@ public final class OutboxBenchmark {
         int totalSlots = warmupSlots + measureSlots;
         long[] latencies = new long[totalSlots];
         Arrays.fill(latencies, -1);
+        long[] acked = new long[totalSlots];
+        Arrays.fill(acked, -1);
         AtomicInteger received = new AtomicInteger();
         AtomicInteger primed = new AtomicInteger();
         MessageHandler handler = (tx, m) -> {
@@ -343,26 +349,43 @@ public final class OutboxBenchmark {
             }
         };
         Inbox inbox = Inbox.create(db.dataSource(), InboxConfig.builder().consumer("bench-" + shortId()).build());
-        KafkaTransport transport = KafkaTransport.create(KafkaTransportConfig.builder()
-                .bootstrapServers(broker.bootstrapServers()).clientId("bench-relay").build());
+        // records when Kafka acknowledged each message (send returned): splits the latency into
+        // "outbox + relay + Kafka produce" and "Kafka fetch + consumer + inbox"
+        TimedTransport transport = new TimedTransport(KafkaTransport.create(KafkaTransportConfig.builder()
+                .bootstrapServers(broker.bootstrapServers()).clientId("bench-relay").build()), batch -> {
+            long now = System.nanoTime();
+            for (OutboxMessage m : batch) {
+                ByteBuffer b = ByteBuffer.wrap(m.payload());
+                long slot = b.getLong();
+                if (slot >= 0 && slot < totalSlots && acked[(int) slot] < 0) {
+                    acked[(int) slot] = now - b.getLong();
+                }
+            }
+        });
         Relay relay = null;
-        KafkaInboxConsumer consumer = null;
+        List<KafkaInboxConsumer> consumers = new ArrayList<>();
         long[] commitNanos = new long[totalSlots];
         AtomicLong maxBehind = new AtomicLong();
         AtomicReference<Throwable> producerError = new AtomicReference<>();
         List<Thread> producers = new ArrayList<>();
         try {
             relay = Relay.start(db.dataSource(), transport, RelayConfig.builder().name("bench").pollInterval(poll).build());
-            consumer = KafkaInboxConsumer.start(inbox, handler, KafkaInboxConsumerConfig.builder()
-                    .bootstrapServers(broker.bootstrapServers()).groupId("bench-" + shortId()).topics(topic)
-                    .redriveInterval(Duration.ZERO).build());
-            // primer: until these went through the whole path, the consumer has no partitions yet
+            String group = "bench-" + shortId();
+            for (int i = 0; i < consumerCount; i++) {
+                consumers.add(KafkaInboxConsumer.start(inbox, handler, KafkaInboxConsumerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers()).groupId(group).clientId(group + "-" + i).topics(topic)
+                        .redriveInterval(Duration.ZERO).build()));
+            }
+            // primer: until messages went through the whole path to every consumer, the group is not settled
             Random random = new Random(7);
             long primeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (primed.get() < 10) {
+            int primers = 0;
+            while (primed.get() < 10 || consumers.stream().anyMatch(c -> c.processedCount() == 0)) {
                 try (Connection c = db.dataSource().getConnection()) {
                     c.setAutoCommit(false);
-                    outbox.publish(c, topic, key(primed.get()), payload(random, -1, 0), Map.of());
+                    for (int k = 0; k < o.kafkaPartitions * 2; k++) {
+                        outbox.publish(c, topic, key(primers++), payload(random, -1, 0), Map.of());
+                    }
                     c.commit();
                 }
                 LockSupport.parkNanos(200_000_000L);
@@ -370,8 +393,9 @@ public final class OutboxBenchmark {
                     throw new IllegalStateException("primer messages did not arrive within 60 s");
                 }
             }
-            progress("%s latency, poll %d ms: path is live; %d s warmup + %d s at %,d msg/s (%d producer threads, open loop)",
-                    db.kind, poll.toMillis(), o.warmup.toSeconds(), o.duration.toSeconds(), o.rate, o.producers);
+            LockSupport.parkNanos(500_000_000L);
+            progress("%s latency, poll %d ms, %d consumer(s): path is live; %d s warmup + %d s at %,d msg/s (%d producer threads, open loop)",
+                    db.kind, poll.toMillis(), consumerCount, o.warmup.toSeconds(), o.duration.toSeconds(), o.rate, o.producers);
             AtomicInteger next = new AtomicInteger();
             long start = System.nanoTime() + 20_000_000L;
             for (int p = 0; p < o.producers; p++) {
@@ -426,15 +450,18 @@ public final class OutboxBenchmark {
             long missing = Arrays.stream(window).filter(v -> v < 0).count();
             long[] lat = Arrays.stream(window).filter(v -> v >= 0).sorted().toArray();
             long[] commits = Arrays.stream(Arrays.copyOfRange(commitNanos, warmupSlots, totalSlots)).sorted().toArray();
-            return new LatencyResult(db.kind, poll, o.rate, lat.length, missing,
+            long[] ack = Arrays.stream(Arrays.copyOfRange(acked, warmupSlots, totalSlots)).filter(v -> v >= 0).sorted().toArray();
+            return new LatencyResult(db.kind, poll, consumerCount, o.rate, lat.length, missing,
                     ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), ms(pct(lat, 99.9)), ms(lat.length == 0 ? 0 : lat[lat.length - 1]),
-                    ms(pct(commits, 50)), ms(pct(commits, 99)), ms(maxBehind.get()), consumer.duplicateCount());
+                    ms(pct(ack, 50)), ms(pct(ack, 99)),
+                    ms(pct(commits, 50)), ms(pct(commits, 99)), ms(maxBehind.get()),
+                    (double) transport.messages.get() / Math.max(1, transport.batches.get()));
         } finally {
             for (Thread t : producers) {
                 t.interrupt();
             }
-            if (consumer != null) {
-                consumer.close();
+            for (KafkaInboxConsumer c : consumers) {
+                c.close();
             }
             if (relay != null) {
                 relay.close();
@@ -513,9 +540,9 @@ public final class OutboxBenchmark {
         }
     }
 
-    record LatencyResult(String db, Duration poll, int rate, int count, long missing, double p50, double p95, double p99,
-                         double p999, double max, double commitP50, double commitP99, double producerMaxBehind,
-                         long duplicates) {
+    record LatencyResult(String db, Duration poll, int consumers, int rate, int count, long missing, double p50, double p95,
+                         double p99, double p999, double max, double ackedP50, double ackedP99, double commitP50,
+                         double commitP99, double producerMaxBehind, double avgBatch) {
     }
 
     private String report(String loadBefore, String loadAfter) {
@@ -544,12 +571,12 @@ public final class OutboxBenchmark {
         }
         if (!latency.isEmpty()) {
             s.append("### End-to-end latency at a fixed rate (open loop, from the scheduled send time to the handler)\n\n");
-            s.append("| database | relay poll | rate msg/s | messages | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | publish+commit p50 / p99 ms | producer max behind ms | missing |\n");
-            s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            s.append("| database | relay poll | consumers | rate msg/s | messages | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | acked by Kafka p50 / p99 ms | publish+commit p50 / p99 ms | producer max behind ms | rows per send | missing |\n");
+            s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (LatencyResult r : latency) {
-                s.append(String.format(Locale.ROOT, "| %s | %d ms | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f / %.2f | %.1f | %d |%n",
-                        r.db, r.poll.toMillis(), r.rate, r.count, r.p50, r.p95, r.p99, r.p999, r.max, r.commitP50, r.commitP99,
-                        r.producerMaxBehind, r.missing));
+                s.append(String.format(Locale.ROOT, "| %s | %d ms | %d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.2f / %.2f | %.1f | %.0f | %d |%n",
+                        r.db, r.poll.toMillis(), r.consumers, r.rate, r.count, r.p50, r.p95, r.p99, r.p999, r.max, r.ackedP50,
+                        r.ackedP99, r.commitP50, r.commitP99, r.producerMaxBehind, r.avgBatch, r.missing));
             }
             s.append("\n");
         }
@@ -599,6 +626,8 @@ public final class OutboxBenchmark {
                   --duration SECONDS      measured (default 30)
                   --poll-intervals LIST   relay poll-interval values in ms (default 100,10)
                   --producers N           producer threads sharing the schedule (default 4)
+                  --consumers LIST        KafkaInboxConsumer instances in one group (default 1,4;
+                                          more than --kafka-partitions leaves some idle)
                 common:
                   --payload-bytes N       payload size (default 200)
                   --keys N                distinct message keys (default 100)
@@ -625,6 +654,7 @@ public final class OutboxBenchmark {
         Duration duration = Duration.ofSeconds(30);
         List<Duration> pollIntervals = List.of(Duration.ofMillis(100), Duration.ofMillis(10));
         int producers = 4;
+        List<Integer> consumers = List.of(1, 4);
         int payloadBytes = 200;
         int keys = 100;
         int kafkaPartitions = 4;
@@ -678,6 +708,7 @@ public final class OutboxBenchmark {
                     case "--duration" -> o.duration = Duration.ofSeconds(positive(a, v));
                     case "--poll-intervals" -> o.pollIntervals = ints(a, v).stream().map(Duration::ofMillis).toList();
                     case "--producers" -> o.producers = positive(a, v);
+                    case "--consumers" -> o.consumers = ints(a, v);
                     case "--payload-bytes" -> o.payloadBytes = positive(a, v);
                     case "--keys" -> o.keys = positive(a, v);
                     case "--kafka-partitions" -> o.kafkaPartitions = positive(a, v);

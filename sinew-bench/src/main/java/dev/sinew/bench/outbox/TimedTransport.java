@@ -4,6 +4,7 @@ import dev.sinew.outbox.OutboxMessage;
 import dev.sinew.outbox.Transport;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Wraps the Kafka transport and measures how long the relay spends inside {@code send} (the
@@ -16,8 +17,16 @@ final class TimedTransport implements Transport {
     final AtomicLong batches = new AtomicLong();
     final AtomicLong messages = new AtomicLong();
 
+    private final Consumer<List<OutboxMessage>> afterSend;
+
     TimedTransport(Transport delegate) {
+        this(delegate, batch -> { });
+    }
+
+    /** {@code afterSend} sees every batch right after the broker acknowledged all of it. */
+    TimedTransport(Transport delegate, Consumer<List<OutboxMessage>> afterSend) {
         this.delegate = delegate;
+        this.afterSend = afterSend;
     }
 
     @Override
@@ -28,6 +37,7 @@ final class TimedTransport implements Transport {
         } finally {
             sendNanos.addAndGet(System.nanoTime() - t0);
         }
+        afterSend.accept(batch);
         batches.incrementAndGet();
         messages.addAndGet(batch.size());
     }
