@@ -455,7 +455,9 @@ public final class OutboxBenchmark {
                     ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), ms(pct(lat, 99.9)), ms(lat.length == 0 ? 0 : lat[lat.length - 1]),
                     ms(pct(ack, 50)), ms(pct(ack, 99)),
                     ms(pct(commits, 50)), ms(pct(commits, 99)), ms(maxBehind.get()),
-                    (double) transport.messages.get() / Math.max(1, transport.batches.get()));
+                    (double) transport.messages.get() / Math.max(1, transport.batches.get()),
+                    transport.batches.get() / (totalSlots * periodNanos / 1e9),
+                    ms(transport.sendNanos.get() / Math.max(1, transport.batches.get())));
         } finally {
             for (Thread t : producers) {
                 t.interrupt();
@@ -542,7 +544,8 @@ public final class OutboxBenchmark {
 
     record LatencyResult(String db, Duration poll, int consumers, int rate, int count, long missing, double p50, double p95,
                          double p99, double p999, double max, double ackedP50, double ackedP99, double commitP50,
-                         double commitP99, double producerMaxBehind, double avgBatch) {
+                         double commitP99, double producerMaxBehind, double avgBatch, double batchesPerSecond,
+                         double sendMs) {
     }
 
     private String report(String loadBefore, String loadAfter) {
@@ -571,12 +574,12 @@ public final class OutboxBenchmark {
         }
         if (!latency.isEmpty()) {
             s.append("### End-to-end latency at a fixed rate (open loop, from the scheduled send time to the handler)\n\n");
-            s.append("| database | relay poll | consumers | rate msg/s | messages | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | acked by Kafka p50 / p99 ms | publish+commit p50 / p99 ms | producer max behind ms | rows per send | missing |\n");
-            s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            s.append("| database | relay poll | consumers | rate msg/s | messages | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | acked by Kafka p50 / p99 ms | publish+commit p50 / p99 ms | producer max behind ms | relay batches/s | rows per batch | ms in Kafka send per batch | missing |\n");
+            s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (LatencyResult r : latency) {
-                s.append(String.format(Locale.ROOT, "| %s | %d ms | %d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.2f / %.2f | %.1f | %.0f | %d |%n",
+                s.append(String.format(Locale.ROOT, "| %s | %d ms | %d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.2f / %.2f | %.1f | %.0f | %.0f | %.1f | %d |%n",
                         r.db, r.poll.toMillis(), r.consumers, r.rate, r.count, r.p50, r.p95, r.p99, r.p999, r.max, r.ackedP50,
-                        r.ackedP99, r.commitP50, r.commitP99, r.producerMaxBehind, r.avgBatch, r.missing));
+                        r.ackedP99, r.commitP50, r.commitP99, r.producerMaxBehind, r.batchesPerSecond, r.avgBatch, r.sendMs, r.missing));
             }
             s.append("\n");
         }
