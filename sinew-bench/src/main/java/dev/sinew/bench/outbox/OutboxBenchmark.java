@@ -78,6 +78,9 @@ public final class OutboxBenchmark {
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        // the broker probe logs every refused connection while the broker starts, and the producer
+        // every leader change of a topic created a moment ago: noise here, errors still show
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error"));
         Options o;
         try {
             o = Options.parse(args);
