@@ -104,6 +104,13 @@ public final class OutboxBenchmark {
         Path tmp = Files.createTempDirectory("sinew-outbox-bench-");
         progress("temp dir %s; load average %s", tmp, loadAverage());
         String loadBefore = loadAverage();
+        // Ctrl-C: KafkaBroker's own hook kills the broker, BenchDatabase's drops the database, this one the files
+        Thread removeTmp = new Thread(() -> {
+            if (!o.keepTmp) {
+                deleteTree(tmp);
+            }
+        }, "bench-remove-tmp");
+        Runtime.getRuntime().addShutdownHook(removeTmp);
         try {
             progress("starting Kafka broker (child process, %d partitions per topic)...", o.kafkaPartitions);
             broker = KafkaBroker.builder().dataDir(tmp.resolve("kafka")).partitions(o.kafkaPartitions)
@@ -143,6 +150,7 @@ public final class OutboxBenchmark {
                     broker.kill();
                 }
             }
+            Runtime.getRuntime().removeShutdownHook(removeTmp);
             if (!o.keepTmp) {
                 deleteTree(tmp);
             }
