@@ -12,7 +12,7 @@ import java.time.Duration;
  * <caption>Keys and defaults</caption>
  * <tr><td>{@code name}</td><td>"relay"</td><td>prefix of the relay's owner id in the lease table</td></tr>
  * <tr><td>{@code batch-size}</td><td>200</td><td>rows claimed and sent per transaction (1 to 10000)</td></tr>
- * <tr><td>{@code poll-interval}</td><td>100ms</td><td>wait when there was nothing (more) to send</td></tr>
+ * <tr><td>{@code poll-interval}</td><td>100ms</td><td>wait after a claim that found nothing to send</td></tr>
  * <tr><td>{@code lease-duration}</td><td>10s</td><td>a partition lease not renewed for this long can be taken over</td></tr>
  * <tr><td>{@code lease-renew-interval}</td><td>3s</td><td>how often leases and the heartbeat are renewed and rebalanced; below lease-duration</td></tr>
  * <tr><td>{@code backoff-initial} / {@code backoff-max}</td><td>100ms / 10s</td><td>decorrelated-jitter backoff while the transport or database fails</td></tr>

@@ -18,9 +18,15 @@ final class RecordingTransport implements Transport {
     volatile boolean down;
     /** Fail every n-th send (0: never). */
     volatile int failEvery;
+    /** Runs at the start of every send, e.g. to hold a batch in flight. */
+    volatile java.util.concurrent.Callable<?> beforeSend;
 
     @Override
     public void send(List<OutboxMessage> batch) throws Exception {
+        java.util.concurrent.Callable<?> hook = beforeSend;
+        if (hook != null) {
+            hook.call();
+        }
         int n = sends.incrementAndGet();
         if (down || (failEvery > 0 && n % failEvery == 0)) {
             failures.incrementAndGet();

@@ -89,6 +89,28 @@ abstract class RelayContract extends DbTestBase {
     }
 
     @Test
+    void rowsCommittedWhileABatchIsInFlightAreSentWithoutWaitingForThePollInterval() throws Exception {
+        java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        transport.beforeSend = () -> {
+            inFlight.countDown();
+            return release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        };
+        publish(outbox, 1, 1, 1);
+        start(fast().pollInterval(Duration.ofSeconds(60)).build());
+        assertThat(inFlight.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("first batch in flight").isTrue();
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            outbox.publish(c, "orders", "key0", "key0:2".getBytes(), Map.of());
+            c.commit();
+        }
+        release.countDown();
+        // the first batch was partial; the relay claims again at once instead of sleeping 60 s
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.size() == 2);
+        assertInOrderPerKey(transport, 1, 2);
+    }
+
+    @Test
     void rolledBackMessagesAreNeverSent() throws Exception {
         Relay relay = start(fast().build());
         try (Connection c = db.dataSource().getConnection()) {
