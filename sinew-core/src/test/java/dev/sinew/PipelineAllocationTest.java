@@ -49,7 +49,9 @@ class PipelineAllocationTest {
                 throw new AssertionError(e);
             }
         });
-        assertThat(bytes).as("bytes allocated by 100,000 calls through 7 policies").isLessThan(4_096);
+        // One 16-byte object per call would be 1.6 MB; the bound leaves room for the JVM's own rare
+        // allocations on this thread (seen once at ~17 KB on a machine at load average 40).
+        assertThat(bytes).as("bytes allocated by 100,000 calls through 7 policies").isLessThan(64_000);
     }
 
     @Test
@@ -67,6 +69,6 @@ class PipelineAllocationTest {
                 }
             }
         });
-        assertThat(bytes).as("bytes allocated by 100,000 rejected calls").isLessThan(4_096);
+        assertThat(bytes).as("bytes allocated by 100,000 rejected calls").isLessThan(64_000);
     }
 }
