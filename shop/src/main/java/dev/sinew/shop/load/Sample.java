@@ -1,0 +1,13 @@
+package dev.sinew.shop.load;
+
+/**
+ * One request: its route, outcome and HTTP status (-1: no response), when it was meant to be sent
+ * (nanoseconds since the run started) and its latency measured from that intended send time, so a
+ * stalled server or a full client shows up in the latency instead of hiding (no coordinated omission).
+ */
+public record Sample(Route route, Outcome outcome, int status, long intendedNanos, long latencyNanos) {
+
+    public boolean succeeded() {
+        return outcome == Outcome.OK || outcome == Outcome.DEGRADED;
+    }
+}
