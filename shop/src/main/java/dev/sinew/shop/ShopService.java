@@ -122,6 +122,8 @@ public final class ShopService implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // started by the launcher (-Dsinew.shop.parent-watchdog=true): exit when the launcher is gone, even after kill -9
+        dev.sinew.shop.launcher.ParentWatchdog.installIfRequested();
         configureLogging();
         CommandLine cl = new CommandLine(new ShopService());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
