@@ -243,7 +243,7 @@ public final class Shop implements AutoCloseable {
             Process p = processes.get(node);
             if (p != null && p.isAlive()) {
                 thawQuietly(p.pid());
-                p.destroy();
+                p.toHandle().destroy(); // SIGTERM without closing the stdin pipe (that would trip the watchdog mid-shutdown)
                 if (!waitFor(p, Duration.ofSeconds(10))) {
                     p.destroyForcibly();
                     waitFor(p, Duration.ofSeconds(10));
@@ -369,7 +369,7 @@ public final class Shop implements AutoCloseable {
         for (Process p : processes.values()) {
             if (p.isAlive()) {
                 thawQuietly(p.pid());
-                p.destroy();
+                p.toHandle().destroy(); // SIGTERM without closing the stdin pipe (that would trip the watchdog mid-shutdown)
             }
         }
         for (Process p : processes.values()) {
