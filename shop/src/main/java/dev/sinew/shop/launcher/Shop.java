@@ -98,6 +98,7 @@ public final class Shop implements AutoCloseable {
                 .classpath(classpath)
                 .javaExecutable(javaExecutable)
                 .partitions(3)
+                .startTimeout(b.readyTimeout)
                 .build();
         this.stateFile = new ShopState(dataDir.resolve("shop-state.json"));
         this.http = HttpClient.newBuilder()
@@ -604,7 +605,7 @@ public final class Shop implements AutoCloseable {
         private String javaExecutable;
         private String brokerHeap = "384m";
         private List<String> jvmArgs = List.of("-Xmx128m", "-XX:+UseSerialGC");
-        private Duration readyTimeout = Duration.ofSeconds(90);
+        private Duration readyTimeout = Duration.ofSeconds(180);
 
         private Builder() {
         }
@@ -649,7 +650,7 @@ public final class Shop implements AutoCloseable {
             return this;
         }
 
-        /** How long a node may take to become ready (default 90 s: the broker's first start on a busy machine). */
+        /** How long a node may take to become ready (default 180 s: the broker's first start on a busy 2-core machine took over 60 s). */
         public Builder readyTimeout(Duration readyTimeout) {
             this.readyTimeout = Objects.requireNonNull(readyTimeout, "readyTimeout");
             return this;

@@ -241,6 +241,15 @@ public final class LoadGenerator {
             }
         }
         int user = random.nextInt(USERS.length);
+        if (orderId != null) {
+            // an order is only visible to its owner: "<user index>:<order id>"
+            int colon = orderId.indexOf(':');
+            user = Integer.parseInt(orderId.substring(0, colon));
+            orderId = orderId.substring(colon + 1);
+        }
+        if (route == Route.ORDER && tokens.get(user) == null) {
+            user = 1 - user; // that user's login failed at setup; order as the other one
+        }
         HttpRequest request = switch (route) {
             case PRODUCTS -> get("/api/products").build();
             case PRODUCT -> get("/api/products/" + productIds.get(random.nextInt(productIds.size()))).build();
@@ -286,7 +295,7 @@ public final class LoadGenerator {
                 String id = JSON.readTree(body).path("orderId").asText(null);
                 if (id != null) {
                     long n = orderCount.getAndIncrement();
-                    orders.set((int) (n % orders.length()), id);
+                    orders.set((int) (n % orders.length()), user + ":" + id);
                 }
             } else if (route == Route.LOGIN) {
                 String t = JSON.readTree(body).path("token").asText(null);
@@ -334,9 +343,6 @@ public final class LoadGenerator {
 
     private HttpRequest.Builder authorized(HttpRequest.Builder b, int user) {
         String token = tokens.get(user);
-        if (token == null) {
-            token = tokens.get(1 - user);
-        }
         return token == null ? b : b.header("Authorization", "Bearer " + token);
     }
 
