@@ -143,6 +143,9 @@ public final class ShopService implements Callable<Integer> {
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
         setDefault("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
+        // a broker that is down makes the Kafka client warn on every reconnect; the relay and the
+        // consumer log the outage and the recovery themselves
+        setDefault("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
         setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
         setDefault("org.slf4j.simpleLogger.log.io.javalin", "warn");
         setDefault("org.slf4j.simpleLogger.log.org.h2", "warn");

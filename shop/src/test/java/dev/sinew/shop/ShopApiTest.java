@@ -35,6 +35,10 @@ class ShopApiTest {
     }
 
     static String login(String user, String password) throws Exception {
+        return login0(gw, user, password);
+    }
+
+    static String login0(String gw, String user, String password) throws Exception {
         Reply r = Api.post(gw + "/api/login", "{\"user\":\"" + user + "\",\"password\":\"" + password + "\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json().get("token").asText();

@@ -10,6 +10,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,91 +45,123 @@ public final class ShopServer implements AutoCloseable {
         this.log = LoggerFactory.getLogger("shop." + options.service());
     }
 
-    /** Opens the database, starts the module, then serves HTTP. */
+    /**
+     * Opens the database and starts the module while, in parallel, the HTTP server starts (class
+     * loading of both halves overlaps on two cores). Until the module has started, every route but
+     * {@code /health/live} answers 503 "starting" with {@code Retry-After: 1}.
+     */
     public static ShopServer start(ServiceOptions options, ShopModule module) throws Exception {
         Logger log = LoggerFactory.getLogger("shop." + options.service());
         long t0 = System.nanoTime();
         if (options.jdbcUrl() == null) {
             Files.createDirectories(options.dataDir());
         }
-        SinewRegistry registry = SinewRegistry.of(pipelineProperties(options.service()));
-        Database db = Database.open(options);
+        AtomicReference<Database> dbRef = new AtomicReference<>();
+        AtomicBoolean started = new AtomicBoolean();
+        CompletableFuture<Javalin> http = CompletableFuture.supplyAsync(
+                () -> startHttp(options, module, dbRef, started, log), runnable -> {
+                    Thread t = new Thread(runnable, options.service() + "-http-start");
+                    t.setDaemon(true);
+                    t.start();
+                });
+        Database db = null;
         try {
-            ServiceContext ctx = new ServiceContext(options, db, registry);
-            module.start(ctx);
-            Javalin app = Javalin.create(cfg -> {
-                cfg.startup.showJavalinBanner = false;
-                cfg.startup.showOldJavalinVersionWarning = false;
-                cfg.http.maxRequestSize = MAX_BODY_BYTES;
-                cfg.router.ignoreTrailingSlashes = true;
-                QueuedThreadPool pool = new QueuedThreadPool(64, 4, 30_000);
-                pool.setName(options.service() + "-http");
-                cfg.jetty.threadPool = pool;
-                cfg.routes.before(c -> {
-                    String len = c.header("Content-Length");
-                    if (len != null) {
-                        long n;
-                        try {
-                            n = Long.parseLong(len.trim());
-                        } catch (NumberFormatException e) {
-                            throw ApiException.badRequest("Content-Length is not a number");
-                        }
-                        if (n > MAX_BODY_BYTES) {
-                            throw tooLarge(n);
-                        }
-                    }
-                });
-                cfg.routes.get("/health/live", c -> Http.json(c, 200,
-                        Json.object().put("status", "UP").put("service", options.service())));
-                cfg.routes.get("/health/ready", c -> {
-                    ObjectNode body = Json.object().put("service", options.service());
-                    boolean dbOk = db.healthy();
-                    body.put("database", dbOk ? "UP" : "DOWN");
-                    boolean ready = dbOk && module.ready(body);
-                    body.put("status", ready ? "UP" : "DOWN");
-                    Http.json(c, ready ? 200 : 503, body);
-                });
-                module.routes(cfg.routes);
-                cfg.routes.exception(ApiException.class, (e, c) -> {
-                    e.headers().forEach(c::header);
-                    Http.error(c, e.status(), e.code(), e.getMessage());
-                });
-                cfg.routes.exception(HttpResponseException.class, (e, c) -> {
-                    int status = e.getStatus();
-                    String code = status == 413 ? "body_too_large" : codeOf(status);
-                    String msg = status == 413
-                            ? "request body is larger than " + MAX_BODY_BYTES + " bytes"
-                            : e.getMessage();
-                    Http.error(c, status, code, msg);
-                });
-                cfg.routes.exception(Exception.class, (e, c) -> {
-                    log.error("{} {} failed: {}", c.method(), c.path(), e.toString(), e);
-                    Http.error(c, 500, "internal_error", options.service() + " failed: " + e.getClass().getSimpleName());
-                });
-                for (int code : ERROR_CODES) {
-                    cfg.routes.error(code, c -> {
-                        if (c.attribute(Http.JSON_WRITTEN) == null) {
-                            String message = code == 404 ? "no route for " + c.method() + " " + c.path()
-                                    : codeOf(code).replace('_', ' ');
-                            Http.error(c, code, codeOf(code), message);
-                        }
-                    });
-                }
-            });
-            app.start("127.0.0.1", options.port());
+            SinewRegistry registry = SinewRegistry.of(pipelineProperties(options.service()));
+            db = Database.open(options);
+            dbRef.set(db);
+            module.start(new ServiceContext(options, db, registry));
+            Javalin app;
+            try {
+                app = http.get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception ex ? ex : e;
+            }
+            started.set(true);
             ShopServer server = new ShopServer(options, module, db, app);
             log.info("{} listening on http://127.0.0.1:{} (database {}), started in {} ms", options.service(),
                     app.port(), db.postgres() ? db.url() : options.dataDir(), (System.nanoTime() - t0) / 1_000_000);
             return server;
         } catch (Exception | Error e) {
+            http.thenAccept(Javalin::stop);
             try {
                 module.close();
             } catch (Exception ignored) {
                 // already failing
             }
-            db.close();
+            if (db != null) {
+                db.close();
+            }
             throw e;
         }
+    }
+
+    private static Javalin startHttp(ServiceOptions options, ShopModule module, AtomicReference<Database> dbRef,
+                                     AtomicBoolean started, Logger log) {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.http.maxRequestSize = MAX_BODY_BYTES;
+            cfg.router.ignoreTrailingSlashes = true;
+            QueuedThreadPool pool = new QueuedThreadPool(64, 4, 30_000);
+            pool.setName(options.service() + "-http");
+            cfg.jetty.threadPool = pool;
+            cfg.routes.before(c -> {
+                if (!started.get() && !c.path().equals("/health/live")) {
+                    throw ApiException.unavailable("starting", options.service() + " is starting", 1);
+                }
+                String len = c.header("Content-Length");
+                if (len != null) {
+                    long n;
+                    try {
+                        n = Long.parseLong(len.trim());
+                    } catch (NumberFormatException e) {
+                        throw ApiException.badRequest("Content-Length is not a number");
+                    }
+                    if (n > MAX_BODY_BYTES) {
+                        throw tooLarge(n);
+                    }
+                }
+            });
+            cfg.routes.get("/health/live", c -> Http.json(c, 200,
+                    Json.object().put("status", "UP").put("service", options.service())));
+            cfg.routes.get("/health/ready", c -> {
+                Database db = dbRef.get();
+                ObjectNode body = Json.object().put("service", options.service());
+                boolean dbOk = db.healthy();
+                body.put("database", dbOk ? "UP" : "DOWN");
+                boolean ready = dbOk && module.ready(body);
+                body.put("status", ready ? "UP" : "DOWN");
+                Http.json(c, ready ? 200 : 503, body);
+            });
+            module.routes(cfg.routes);
+            cfg.routes.exception(ApiException.class, (e, c) -> {
+                e.headers().forEach(c::header);
+                Http.error(c, e.status(), e.code(), e.getMessage());
+            });
+            cfg.routes.exception(HttpResponseException.class, (e, c) -> {
+                int status = e.getStatus();
+                String code = status == 413 ? "body_too_large" : codeOf(status);
+                String msg = status == 413
+                        ? "request body is larger than " + MAX_BODY_BYTES + " bytes"
+                        : e.getMessage();
+                Http.error(c, status, code, msg);
+            });
+            cfg.routes.exception(Exception.class, (e, c) -> {
+                log.error("{} {} failed: {}", c.method(), c.path(), e.toString(), e);
+                Http.error(c, 500, "internal_error", options.service() + " failed: " + e.getClass().getSimpleName());
+            });
+            for (int code : ERROR_CODES) {
+                cfg.routes.error(code, c -> {
+                    if (c.attribute(Http.JSON_WRITTEN) == null) {
+                        String message = code == 404 ? "no route for " + c.method() + " " + c.path()
+                                : codeOf(code).replace('_', ' ');
+                        Http.error(c, code, codeOf(code), message);
+                    }
+                });
+            }
+        });
+        app.start("127.0.0.1", options.port());
+        return app;
     }
 
     static ApiException tooLarge(long n) {

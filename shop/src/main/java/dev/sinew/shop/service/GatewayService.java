@@ -89,13 +89,18 @@ public final class GatewayService implements ShopModule {
             return t;
         });
         // keep the stale copy warm even when nobody browses
+        // (every second until a first copy is known, then every 10 s)
         scheduler.scheduleWithFixedDelay(() -> {
+            Known k = known;
+            if (k != null && System.currentTimeMillis() - k.fetchedMs() < 10_000) {
+                return;
+            }
             try {
                 fetchCatalog();
             } catch (Exception e) {
                 // served stale meanwhile
             }
-        }, 0, 10, TimeUnit.SECONDS);
+        }, 0, 1, TimeUnit.SECONDS);
     }
 
     private static Known parse(String raw, long fetchedMs) {
