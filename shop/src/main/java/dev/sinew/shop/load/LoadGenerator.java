@@ -262,7 +262,7 @@ public final class LoadGenerator {
                     .header("Idempotency-Key", UUID.randomUUID().toString()).build();
         };
         if (!inFlight.tryAcquire()) {
-            record(route, Outcome.FAILED, -1, intended);
+            record(route, Outcome.FAILED, Sample.CLIENT_LIMIT, intended);
             return;
         }
         final Route r = route;

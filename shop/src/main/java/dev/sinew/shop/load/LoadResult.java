@@ -62,6 +62,16 @@ public final class LoadResult {
             line(sb, s);
         }
         line(sb, total);
+        java.util.Map<String, Long> failures = new java.util.TreeMap<>();
+        for (Sample x : samples) {
+            if (x.outcome() == Outcome.FAILED) {
+                failures.merge(x.status() == Sample.CLIENT_LIMIT ? "client in-flight bound"
+                        : x.status() < 0 ? "no answer" : "HTTP " + x.status(), 1L, Long::sum);
+            }
+        }
+        if (!failures.isEmpty()) {
+            sb.append("failed: ").append(failures).append(" (no answer: timeout or connection error)\n");
+        }
         sb.append(String.format("%.1f s, %.1f requests/s; latency from the intended send time; "
                 + "degraded = 2xx with X-Sinew-Degraded, rejected = 503/429 (refused at once)%n", seconds, throughput()));
         return sb.toString();
