@@ -103,14 +103,16 @@ class ShopApiTest {
         Reply r = order(alice, "k-happy", "{\"items\":[{\"productId\":\"p-001\",\"quantity\":2},{\"productId\":\"p-005\",\"quantity\":1}]}");
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         JsonNode o = r.json();
-        assertThat(o.path("status").asText()).isEqualTo("PAID");
+        assertThat(o.path("status").asText()).isIn("PAID", "PAYMENT_PENDING"); // pending only on a very slow machine
         assertThat(o.path("totalCents").asLong()).isEqualTo(2 * 1990 + 3450);
         assertThat(o.path("inventoryStatus").asText()).isEqualTo("PENDING"); // no broker in this test
         assertThat(o.has("requestHash")).isFalse();
         String id = o.path("orderId").asText();
-        Reply read = Api.get(gw + "/api/orders/" + id, "Authorization", "Bearer " + alice);
-        assertThat(read.status()).isEqualTo(200);
-        assertThat(read.json().path("status").asText()).isEqualTo("PAID");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            Reply read = Api.get(gw + "/api/orders/" + id, "Authorization", "Bearer " + alice);
+            assertThat(read.status()).isEqualTo(200);
+            assertThat(read.json().path("status").asText()).isEqualTo("PAID");
+        });
         String bob = login("bob", "bob");
         assertJsonError(Api.get(gw + "/api/orders/" + id, "Authorization", "Bearer " + bob), 404);
         Reply charge = Api.get(shop.url("payment") + "/charges/" + id);
@@ -204,7 +206,10 @@ class ShopApiTest {
         assertJsonError(Api.post(pay, "{\"orderId\":\"o-neg\",\"user\":\"alice\"}"), 400);
         // an order above the card limit ends PAYMENT_FAILED
         Reply r = order(alice, "k-big", "{\"items\":[{\"productId\":\"p-020\",\"quantity\":6}]}");
-        assertThat(r.json().path("status").asText()).as(r.body()).isEqualTo("PAYMENT_FAILED");
+        String big = r.json().path("orderId").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Api.get(gw + "/api/orders/" + big, "Authorization", "Bearer " + alice).json()
+                        .path("status").asText()).isEqualTo("PAYMENT_FAILED"));
     }
 
     @Test
@@ -219,7 +224,18 @@ class ShopApiTest {
                 .isEqualTo("p-020");
     }
 
+    /** Repeats while the gateway answers 503 (a cold JVM on a loaded machine); 4xx answers come at once. */
     static Reply order(String token, String key, String body) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        Reply r = order0(token, key, body);
+        while (r.status() == 503 && key != null && System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            r = order0(token, key, body);
+        }
+        return r;
+    }
+
+    static Reply order0(String token, String key, String body) throws Exception {
         return key == null
                 ? Api.post(gw + "/api/orders", body, "Authorization", "Bearer " + token)
                 : Api.post(gw + "/api/orders", body, "Authorization", "Bearer " + token, "Idempotency-Key", key);
