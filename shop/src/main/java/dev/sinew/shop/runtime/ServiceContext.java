@@ -1,0 +1,40 @@
+package dev.sinew.shop.runtime;
+
+import dev.sinew.config.SinewRegistry;
+import java.net.http.HttpClient;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What a module gets from the runtime: its options, its database, its pipelines and peer clients. */
+public final class ServiceContext {
+
+    private final ServiceOptions options;
+    private final Database db;
+    private final SinewRegistry registry;
+    private final HttpClient http = PeerClient.newHttpClient();
+    private final Map<String, PeerClient> peers = new ConcurrentHashMap<>();
+
+    ServiceContext(ServiceOptions options, Database db, SinewRegistry registry) {
+        this.options = options;
+        this.db = db;
+        this.registry = registry;
+    }
+
+    public ServiceOptions options() {
+        return options;
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public SinewRegistry registry() {
+        return registry;
+    }
+
+    /** The client for a peer service, calling through the pipeline of the same name. */
+    public PeerClient peer(String name) {
+        return peers.computeIfAbsent(name,
+                n -> new PeerClient(options.service(), n, options.peer(n), registry.pipeline(n), http));
+    }
+}

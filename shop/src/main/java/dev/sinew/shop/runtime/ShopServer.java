@@ -1,0 +1,215 @@
+package dev.sinew.shop.runtime;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sinew.config.SinewRegistry;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime every service shares: database, pipelines, a Javalin server with {@code /health/live},
+ * {@code /health/ready}, a request body limit and JSON errors for every 4xx/5xx.
+ */
+public final class ShopServer implements AutoCloseable {
+
+    /** Request bodies above this are refused with 413. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private static final int[] ERROR_CODES = {400, 401, 403, 404, 405, 406, 408, 409, 411, 413, 414, 415, 422, 429,
+        431, 500, 501, 502, 503, 504};
+
+    private final Logger log;
+    private final ServiceOptions options;
+    private final ShopModule module;
+    private final Database db;
+    private final Javalin app;
+
+    private ShopServer(ServiceOptions options, ShopModule module, Database db, Javalin app) {
+        this.options = options;
+        this.module = module;
+        this.db = db;
+        this.app = app;
+        this.log = LoggerFactory.getLogger("shop." + options.service());
+    }
+
+    /**
+     * Opens the database and starts the module while, in parallel, the HTTP server starts (class
+     * loading of both halves overlaps on two cores). Until the module has started, every route but
+     * {@code /health/live} answers 503 "starting" with {@code Retry-After: 1}.
+     */
+    public static ShopServer start(ServiceOptions options, ShopModule module) throws Exception {
+        Logger log = LoggerFactory.getLogger("shop." + options.service());
+        long t0 = System.nanoTime();
+        if (options.jdbcUrl() == null) {
+            Files.createDirectories(options.dataDir());
+        }
+        AtomicReference<Database> dbRef = new AtomicReference<>();
+        AtomicBoolean started = new AtomicBoolean();
+        CompletableFuture<Javalin> http = CompletableFuture.supplyAsync(
+                () -> startHttp(options, module, dbRef, started, log), runnable -> {
+                    Thread t = new Thread(runnable, options.service() + "-http-start");
+                    t.setDaemon(true);
+                    t.start();
+                });
+        Database db = null;
+        try {
+            SinewRegistry registry = SinewRegistry.of(pipelineProperties(options.service()));
+            db = Database.open(options);
+            dbRef.set(db);
+            module.start(new ServiceContext(options, db, registry));
+            Javalin app;
+            try {
+                app = http.get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception ex ? ex : e;
+            }
+            started.set(true);
+            ShopServer server = new ShopServer(options, module, db, app);
+            log.info("{} listening on http://127.0.0.1:{} (database {}), started in {} ms", options.service(),
+                    app.port(), db.postgres() ? db.url() : options.dataDir(), (System.nanoTime() - t0) / 1_000_000);
+            return server;
+        } catch (Exception | Error e) {
+            http.thenAccept(Javalin::stop);
+            try {
+                module.close();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            if (db != null) {
+                db.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Javalin startHttp(ServiceOptions options, ShopModule module, AtomicReference<Database> dbRef,
+                                     AtomicBoolean started, Logger log) {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.http.maxRequestSize = MAX_BODY_BYTES;
+            cfg.router.ignoreTrailingSlashes = true;
+            QueuedThreadPool pool = new QueuedThreadPool(64, 4, 30_000);
+            pool.setName(options.service() + "-http");
+            cfg.jetty.threadPool = pool;
+            cfg.routes.before(c -> {
+                if (!started.get() && !c.path().equals("/health/live")) {
+                    throw ApiException.unavailable("starting", options.service() + " is starting", 1);
+                }
+                String len = c.header("Content-Length");
+                if (len != null) {
+                    long n;
+                    try {
+                        n = Long.parseLong(len.trim());
+                    } catch (NumberFormatException e) {
+                        throw ApiException.badRequest("Content-Length is not a number");
+                    }
+                    if (n > MAX_BODY_BYTES) {
+                        throw tooLarge(n);
+                    }
+                }
+            });
+            cfg.routes.get("/health/live", c -> Http.json(c, 200,
+                    Json.object().put("status", "UP").put("service", options.service())));
+            cfg.routes.get("/health/ready", c -> {
+                Database db = dbRef.get();
+                ObjectNode body = Json.object().put("service", options.service());
+                boolean dbOk = db.healthy();
+                body.put("database", dbOk ? "UP" : "DOWN");
+                boolean ready = dbOk && module.ready(body);
+                body.put("status", ready ? "UP" : "DOWN");
+                Http.json(c, ready ? 200 : 503, body);
+            });
+            module.routes(cfg.routes);
+            cfg.routes.exception(ApiException.class, (e, c) -> {
+                e.headers().forEach(c::header);
+                Http.error(c, e.status(), e.code(), e.getMessage());
+            });
+            cfg.routes.exception(HttpResponseException.class, (e, c) -> {
+                int status = e.getStatus();
+                String code = status == 413 ? "body_too_large" : codeOf(status);
+                String msg = status == 413
+                        ? "request body is larger than " + MAX_BODY_BYTES + " bytes"
+                        : e.getMessage();
+                Http.error(c, status, code, msg);
+            });
+            cfg.routes.exception(Exception.class, (e, c) -> {
+                log.error("{} {} failed: {}", c.method(), c.path(), e.toString(), e);
+                Http.error(c, 500, "internal_error", options.service() + " failed: " + e.getClass().getSimpleName());
+            });
+            for (int code : ERROR_CODES) {
+                cfg.routes.error(code, c -> {
+                    if (c.attribute(Http.JSON_WRITTEN) == null) {
+                        String message = code == 404 ? "no route for " + c.method() + " " + c.path()
+                                : codeOf(code).replace('_', ' ');
+                        Http.error(c, code, codeOf(code), message);
+                    }
+                });
+            }
+        });
+        app.start("127.0.0.1", options.port());
+        return app;
+    }
+
+    static ApiException tooLarge(long n) {
+        return new ApiException(413, "body_too_large",
+                "request body of " + n + " bytes is larger than " + MAX_BODY_BYTES + " bytes");
+    }
+
+    static String codeOf(int status) {
+        HttpStatus s = HttpStatus.forStatus(status);
+        return s == HttpStatus.UNKNOWN ? "http_" + status : s.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The pipelines of a service: {@code pipelines/<service>.properties} on the classpath. */
+    public static Properties pipelineProperties(String service) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = ShopServer.class.getResourceAsStream("/pipelines/" + service + ".properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        }
+        return p;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public ServiceOptions options() {
+        return options;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    @Override
+    public void close() {
+        log.info("{} stopping", options.service());
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            log.warn("stopping HTTP failed: {}", e.toString());
+        }
+        try {
+            module.close();
+        } catch (Exception e) {
+            log.warn("stopping {} failed: {}", options.service(), e.toString());
+        }
+        db.close();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.sinew.shop.service;
+
+import dev.sinew.kafka.KafkaInboxConsumer;
+import dev.sinew.kafka.KafkaInboxConsumerConfig;
+import dev.sinew.kafka.KafkaTransport;
+import dev.sinew.kafka.KafkaTransportConfig;
+import dev.sinew.outbox.Inbox;
+import dev.sinew.outbox.InboxConfig;
+import dev.sinew.outbox.MessageHandler;
+import dev.sinew.outbox.Outbox;
+import dev.sinew.outbox.OutboxConfig;
+import dev.sinew.outbox.Relay;
+import dev.sinew.outbox.RelayConfig;
+import dev.sinew.shop.runtime.ServiceContext;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A service's durable messaging: its outbox (always), and — when {@code --kafka} is given — a relay
+ * to Kafka and an inbox consumer of one topic. Without {@code --kafka} messages wait in the outbox.
+ */
+final class Messaging implements AutoCloseable {
+
+    /** OrderPlaced, published by order, consumed by inventory. */
+    static final String ORDERS_TOPIC = "shop.orders";
+    /** StockReserved / OutOfStock, published by inventory, consumed by order. */
+    static final String INVENTORY_TOPIC = "shop.inventory";
+
+    private static final Logger log = LoggerFactory.getLogger(Messaging.class);
+
+    final Outbox outbox;
+    final Inbox inbox;
+    private KafkaTransport transport;
+    private Relay relay;
+    private KafkaInboxConsumer consumer;
+
+    Messaging(ServiceContext ctx, String consumes, MessageHandler handler) throws SQLException {
+        String service = ctx.options().service();
+        outbox = Outbox.create(ctx.db().dataSource(), OutboxConfig.defaults());
+        inbox = Inbox.create(ctx.db().dataSource(), InboxConfig.builder().consumer(service).maxAttempts(5)
+                .backoff(Duration.ofMillis(100), Duration.ofSeconds(2)).build());
+        String kafka = ctx.options().kafka();
+        if (kafka == null) {
+            log.warn("{}: no --kafka given; messages stay in the outbox and nothing is consumed", service);
+            return;
+        }
+        transport = KafkaTransport.create(KafkaTransportConfig.builder().bootstrapServers(kafka)
+                .clientId(service + "-relay").maxBlock(Duration.ofSeconds(2)).deliveryTimeout(Duration.ofSeconds(5))
+                .requestTimeout(Duration.ofSeconds(3)).build());
+        relay = Relay.start(ctx.db().dataSource(), transport, RelayConfig.builder().name(service + "-relay")
+                .pollInterval(Duration.ofMillis(50)).leaseDuration(Duration.ofSeconds(5))
+                .leaseRenewInterval(Duration.ofSeconds(1)).backoff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                .closeTimeout(Duration.ofSeconds(3)).build());
+        consumer = KafkaInboxConsumer.start(inbox, handler, KafkaInboxConsumerConfig.builder().bootstrapServers(kafka)
+                .groupId(service).topics(consumes).clientId(service + "-consumer")
+                .property("group.instance.id", service + "-1")
+                .backoff(Duration.ofMillis(200), Duration.ofSeconds(2)).build());
+    }
+
+    boolean kafkaConfigured() {
+        return consumer != null;
+    }
+
+    Relay relay() {
+        return relay;
+    }
+
+    KafkaInboxConsumer consumer() {
+        return consumer;
+    }
+
+    @Override
+    public void close() {
+        if (consumer != null) {
+            consumer.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        if (transport != null) {
+            transport.close();
+        }
+    }
+}

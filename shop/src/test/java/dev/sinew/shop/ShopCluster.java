@@ -1,0 +1,86 @@
+package dev.sinew.shop;
+
+import dev.sinew.kafka.KafkaBroker;
+import dev.sinew.shop.runtime.ServiceOptions;
+import dev.sinew.shop.runtime.ShopServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole shop in this JVM (each service its own server, database and port) plus a real Kafka broker
+ * process; services can be stopped and started again on the same port and data directory.
+ */
+final class ShopCluster implements AutoCloseable {
+
+    static final Map<String, List<String>> PEERS = Map.of(
+            "gateway", List.of("auth", "catalog", "recommendation", "order"),
+            "recommendation", List.of("catalog"),
+            "order", List.of("auth", "catalog", "payment"));
+
+    final Path dir;
+    final KafkaBroker broker;
+    final Map<String, Integer> ports = new LinkedHashMap<>();
+    final Map<String, ShopServer> running = new LinkedHashMap<>();
+
+    ShopCluster(Path dir, boolean withBroker) throws Exception {
+        this.dir = dir;
+        this.broker = withBroker ? KafkaBroker.builder().dataDir(dir.resolve("kafka")).partitions(1)
+                .startTimeout(Duration.ofSeconds(60)).build().start() : null;
+        for (String s : ShopService.SERVICES) {
+            ports.put(s, freePort());
+        }
+        for (String s : ShopService.SERVICES) {
+            start(s);
+        }
+    }
+
+    ShopServer start(String service) throws Exception {
+        Map<String, URI> peers = new LinkedHashMap<>();
+        for (String p : PEERS.getOrDefault(service, List.of())) {
+            peers.put(p, URI.create("http://127.0.0.1:" + ports.get(p) + "/"));
+        }
+        ServiceOptions o = new ServiceOptions(service, ports.get(service), dir.resolve(service), peers,
+                broker == null ? null : broker.bootstrapServers(), null, null, null);
+        ShopServer s = ShopService.start(o);
+        running.put(service, s);
+        return s;
+    }
+
+    void stop(String service) {
+        ShopServer s = running.remove(service);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    String url(String service) {
+        return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    String gateway() {
+        return url("gateway");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<String> names = List.copyOf(running.keySet());
+        for (int i = names.size() - 1; i >= 0; i--) {
+            stop(names.get(i));
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}
