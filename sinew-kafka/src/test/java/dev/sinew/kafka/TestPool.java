@@ -1,16 +1,15 @@
 package dev.sinew.kafka;
 
-import java.io.PrintWriter;
+import dev.sinew.outbox.store.ConnectionSource;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
@@ -18,7 +17,7 @@ import javax.sql.DataSource;
  * A tiny pooling DataSource for tests (the library takes any DataSource; production would use
  * HikariCP or similar). {@link #down(boolean)} makes every new checkout fail, like a dead database.
  */
-final class TestPool implements DataSource, AutoCloseable {
+final class TestPool extends ConnectionSource implements AutoCloseable {
 
     private final String url;
     private final String user;
@@ -140,41 +139,11 @@ final class TestPool implements DataSource, AutoCloseable {
         onClose.run();
     }
 
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return getConnection();
-    }
 
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
 
-    @Override
-    public void setLogWriter(PrintWriter out) {
-    }
 
-    @Override
-    public void setLoginTimeout(int seconds) {
-    }
 
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
 
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
 
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
 
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
-    }
 }

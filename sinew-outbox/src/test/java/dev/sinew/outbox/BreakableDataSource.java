@@ -1,17 +1,16 @@
 package dev.sinew.outbox;
 
-import java.io.PrintWriter;
+import dev.sinew.outbox.store.ConnectionSource;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /** A DataSource whose connections all fail while {@link #down} is set, like a database outage. */
-final class BreakableDataSource implements DataSource {
+final class BreakableDataSource extends ConnectionSource {
     private final DataSource target;
     volatile boolean down;
     final AtomicInteger refused = new AtomicInteger();
@@ -44,41 +43,11 @@ final class BreakableDataSource implements DataSource {
                 });
     }
 
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return getConnection();
-    }
 
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
 
-    @Override
-    public void setLogWriter(PrintWriter out) {
-    }
 
-    @Override
-    public void setLoginTimeout(int seconds) {
-    }
 
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
 
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
 
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
 
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.sinew.outbox.cli;
 
+import dev.sinew.outbox.store.ConnectionSource;
+
 import dev.sinew.outbox.DeadLetter;
 import dev.sinew.outbox.DeadLetters;
 import dev.sinew.outbox.Lag;
@@ -9,12 +11,10 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -244,7 +244,7 @@ public final class OutboxCli implements Runnable {
     }
 
     /** A DataSource over {@link DriverManager}: the CLI opens one or two connections, no pool needed. */
-    static final class DriverManagerDataSource implements DataSource {
+    static final class DriverManagerDataSource extends ConnectionSource {
         private final String url;
         private final String user;
         private final String password;
@@ -270,39 +270,6 @@ public final class OutboxCli implements Runnable {
                 }
                 throw new SQLException("cannot connect to " + url + ": " + message(e), e.getSQLState(), e);
             }
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 }
