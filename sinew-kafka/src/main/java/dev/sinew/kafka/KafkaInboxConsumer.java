@@ -2,8 +2,10 @@ package dev.sinew.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,10 +37,11 @@ import dev.sinew.outbox.MessageHandler;
  * A Kafka consumer loop that feeds an {@link Inbox}: exactly-once processing on at-least-once delivery.
  *
  * <p>On its own thread it polls the subscribed topics and, partition by partition in offset order,
- * hands each record to {@link Inbox#process}, which runs the handler and records the message id in
- * one database transaction (a redelivered message is a duplicate and skipped; a message that keeps
- * failing becomes a dead letter). The record's offset is committed ({@code commitSync}) only after
- * {@code process} returned — processed, duplicate or dead-lettered. If {@code process} throws (the
+ * hands the partition's records to {@link Inbox#processAll}, which runs the handler and records the
+ * message ids in one database transaction (falling back to one transaction per message if any of
+ * them fails; a redelivered message is a duplicate and skipped; a message that keeps failing becomes
+ * a dead letter). The offsets are committed ({@code commitSync}) only after {@code processAll}
+ * returned — every record processed, duplicate or dead-lettered. If it throws (the
  * database is unusable) nothing more is committed: the loop seeks back to the first unsettled record
  * of every partition in the batch, backs off (jittered, doubling up to {@code backoff-max}) and
  * tries again. A crash at any point therefore redelivers at most the records since the last commit,
@@ -196,22 +199,28 @@ public final class KafkaInboxConsumer implements AutoCloseable {
         }
         try {
             for (TopicPartition tp : records.partitions()) {
-                for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
-                    InboxResult result = inbox.process(toMessage(record), handler);
+                // one partition's records in one inbox transaction (one commit), in offset order
+                List<ConsumerRecord<String, byte[]>> part = records.records(tp);
+                List<IncomingMessage> messages = new ArrayList<>(part.size());
+                for (ConsumerRecord<String, byte[]> record : part) {
+                    messages.add(toMessage(record));
+                }
+                for (InboxResult result : inbox.processAll(messages, handler)) {
                     switch (result) {
                         case PROCESSED -> processed.incrementAndGet();
                         case DUPLICATE -> duplicates.incrementAndGet();
                         case DEAD_LETTERED -> deadLettered.incrementAndGet();
                     }
-                    settled.put(tp, new OffsetAndMetadata(record.offset() + 1));
-                    next.put(tp, record.offset() + 1);
-                    if (!running) {
-                        // stop after the record in hand
-                        rewind(next);
-                        return;
-                    }
                 }
+                long last = part.get(part.size() - 1).offset();
+                settled.put(tp, new OffsetAndMetadata(last + 1));
+                next.put(tp, last + 1);
                 commitSettled();
+                if (!running) {
+                    // stop after the partition in hand
+                    rewind(next);
+                    return;
+                }
             }
             failures = 0;
         } catch (InterruptedException | RuntimeException e) {

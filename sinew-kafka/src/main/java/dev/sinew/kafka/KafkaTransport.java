@@ -69,13 +69,27 @@ public final class KafkaTransport implements Transport {
         List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
         long deadline = System.nanoTime() + config.sendBound().toNanos();
         for (OutboxMessage m : batch) {
+            Future<RecordMetadata> ack;
             try {
-                acks.add(p.send(toRecord(m)));
+                ack = p.send(toRecord(m));
             } catch (RuntimeException e) {
-                // metadata not available within max-block, record too large, producer closed, ...
+                // record too large, producer closed, ...
                 throw failed(p, m, e, batch.size());
             }
+            if (ack.isDone()) {
+                // Failed inside send (metadata not available within max-block, ...): this record got no
+                // sequence number, so a later record of its key handed over now could be written before
+                // it. Stop here; the relay resends the whole batch, in order.
+                try {
+                    ack.get();
+                } catch (ExecutionException e) {
+                    throw failed(p, m, e.getCause() != null ? e.getCause() : e, batch.size());
+                }
+            }
+            acks.add(ack);
         }
+        // the batch is complete: send what linger.ms would otherwise hold back (bounded by delivery-timeout)
+        p.flush();
         for (int i = 0; i < acks.size(); i++) {
             OutboxMessage m = batch.get(i);
             try {

@@ -71,16 +71,21 @@ class KafkaInboxConsumerTest {
                 // the handler of the 100th record is running: at most 99 records may be committed
                 Thread.sleep(300);
                 assertThat(committed(admin, group)).as("committed while record 100 is in the handler").isLessThanOrEqualTo(99);
-                assertThat(Proof.processedRows(pool)).isEqualTo(99);
+                // records are processed a partition's poll at a time in one transaction: the batch holding
+                // record 100 is not committed yet, and no offset may run ahead of what the database holds
+                long rows = Proof.processedRows(pool);
+                assertThat(rows).isLessThanOrEqualTo(99);
+                assertThat(committed(admin, group)).as("offsets committed beyond the inbox").isLessThanOrEqualTo(rows);
 
-                // the database goes away: the record in hand still commits (its transaction holds a connection),
+                // the database goes away: the batch in hand still commits (its transaction holds a connection),
                 // every later one fails in the inbox, so nothing beyond it may be committed
                 pool.down(true);
                 release.countDown();
                 await().atMost(Duration.ofSeconds(20)).until(consumer::failing);
                 Thread.sleep(1000);
-                assertThat(committed(admin, group)).as("committed while the database is down").isLessThanOrEqualTo(100);
-                assertThat(consumer.processedCount()).isEqualTo(100);
+                long settled = consumer.processedCount();
+                assertThat(settled).as("the batch in hand settled, nothing after it").isBetween(100L, total - 1L);
+                assertThat(committed(admin, group)).as("committed while the database is down").isLessThanOrEqualTo(settled);
 
                 pool.down(false);
                 await().atMost(Duration.ofSeconds(60)).until(() -> committed(admin, group) == total);

@@ -88,6 +88,26 @@ class KafkaTransportTest {
     }
 
     @Test
+    void aRecordThatFailsInsideSendStopsTheBatchSoNothingAfterItOvertakesIt() throws Exception {
+        KafkaBroker broker = SharedBroker.get();
+        String topic = "after-failure-" + UUID.randomUUID();
+        try (KafkaTransport t = KafkaTransport.create(KafkaTransportConfig.builder()
+                .bootstrapServers(broker.bootstrapServers()).maxBlock(Duration.ofSeconds(2)).build())) {
+            // the first record can never get metadata (an illegal topic name), so the producer fails it inside
+            // send(); the second must then not be handed over, or it would be written ahead of a resend of the first
+            assertThatThrownBy(() -> t.send(List.of(
+                    new OutboxMessage(1, "bad-1", "no such topic!", "k", new byte[10], Map.of(), Instant.now()),
+                    new OutboxMessage(2, "after-2", topic, "k", new byte[10], Map.of(), Instant.now()))))
+                    .isInstanceOf(KafkaSendException.class)
+                    .satisfies(e -> assertThat(((KafkaSendException) e).messageId()).isEqualTo("bad-1"));
+            t.send(List.of(new OutboxMessage(3, "ok-3", topic, "k", new byte[10], Map.of(), Instant.now())));
+        }
+        List<ConsumerRecord<String, byte[]>> records = TestKafka.readAll(broker.bootstrapServers(), topic, 2, Duration.ofSeconds(5));
+        assertThat(records).extracting(r -> new String(r.headers().lastHeader(KafkaTransport.MESSAGE_ID_HEADER).value(),
+                StandardCharsets.UTF_8)).as("records in the topic").containsExactly("ok-3");
+    }
+
+    @Test
     void configValidationNamesTheKey() {
         assertThatThrownBy(() -> KafkaTransportConfig.builder().build()).hasMessageStartingWith("bootstrap-servers: null is not allowed");
         assertThatThrownBy(() -> KafkaTransportConfig.builder().bootstrapServers("localhost").build())

@@ -5,8 +5,13 @@ import dev.sinew.outbox.store.Schema;
 import dev.sinew.retry.Backoff;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -33,6 +38,7 @@ public final class Inbox {
     static final String PROCESSED = "PROCESSED";
     static final String DEAD = "DEAD";
     static final int MAX_ERROR_CHARS = 8000;
+    private static final int LOOKUP_CHUNK = 500;
 
     private final DataSource dataSource;
     private final InboxConfig config;
@@ -111,6 +117,92 @@ public final class Inbox {
                     previousDelay / 1_000_000, failure.toString());
             config.clock().sleepNanos(previousDelay);
         }
+    }
+
+    /**
+     * Processes messages in order, exactly once each, in as few transactions as possible: first all
+     * of them in ONE transaction (their inbox rows and the handler's writes commit together, one
+     * commit instead of one per message); if anything in it fails — a handler, a message id
+     * recorded meanwhile by another consumer — that transaction is rolled back and every message
+     * goes through {@link #process} one by one, with its retries and dead letter. The results are
+     * the same as calling {@code process} for each message; a handler may run once more for a
+     * message whose batch was rolled back (its database writes were rolled back with it).
+     *
+     * <p>Messages of one key must be in order in the list and must not be processed concurrently
+     * elsewhere. Blocks until every message is settled.
+     *
+     * @return one result per message, in the same order
+     */
+    public List<InboxResult> processAll(List<IncomingMessage> messages, MessageHandler handler)
+            throws SQLException, InterruptedException {
+        Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(handler, "handler");
+        if (messages.size() <= 1) {
+            return messages.isEmpty() ? List.of() : List.of(process(messages.get(0), handler));
+        }
+        List<InboxResult> results = processInOneTransaction(messages, handler);
+        if (results != null) {
+            return results;
+        }
+        results = new ArrayList<>(messages.size());
+        for (IncomingMessage m : messages) {
+            results.add(process(m, handler));
+        }
+        return results;
+    }
+
+    /** All messages in one transaction; null (rolled back) if anything failed. */
+    private List<InboxResult> processInOneTransaction(List<IncomingMessage> messages, MessageHandler handler)
+            throws SQLException, InterruptedException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Set<String> seen = alreadySeen(c, messages);
+                List<InboxResult> results = new ArrayList<>(messages.size());
+                for (IncomingMessage m : messages) {
+                    Objects.requireNonNull(m, "message");
+                    if (!seen.add(m.messageId())) {
+                        results.add(InboxResult.DUPLICATE);
+                        continue;
+                    }
+                    insertInboxRow(c, m.messageId(), PROCESSED);
+                    handler.handle(c, m);
+                    results.add(InboxResult.PROCESSED);
+                }
+                c.commit();
+                return Collections.unmodifiableList(results);
+            } catch (InterruptedException e) {
+                rollbackQuietly(c);
+                throw e;
+            } catch (Exception e) {
+                rollbackQuietly(c);
+                log.debug("inbox {}: batch of {} rolled back, processing one by one: {}", config.consumer(),
+                        messages.size(), e.toString());
+                return null;
+            }
+        }
+    }
+
+    private Set<String> alreadySeen(Connection c, List<IncomingMessage> messages) throws SQLException {
+        Set<String> seen = new HashSet<>();
+        for (int from = 0; from < messages.size(); from += LOOKUP_CHUNK) {
+            List<IncomingMessage> chunk = messages.subList(from, Math.min(messages.size(), from + LOOKUP_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM " + Schema.INBOX
+                    + " WHERE consumer = ? AND message_id IN ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                ps.setString(1, config.consumer());
+                int i = 2;
+                for (IncomingMessage m : chunk) {
+                    ps.setString(i++, m.messageId());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        seen.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return seen;
     }
 
     /**

@@ -103,6 +103,70 @@ abstract class InboxContract extends DbTestBase {
     }
 
     @Test
+    void processAllRunsABatchInOneTransactionAndSkipsWhatWasSeen() throws Exception {
+        inbox.process(message("b2", "k"), recording("earlier"));
+        List<Connection> connections = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        MessageHandler handler = (tx, m) -> {
+            connections.add(tx);
+            order.add(m.messageId());
+            recording("batch").handle(tx, m);
+        };
+        List<IncomingMessage> batch = List.of(message("b1", "k"), message("b2", "k"), message("b3", "k"),
+                message("b1", "k"), message("b4", "k"));
+        assertThat(inbox.processAll(batch, handler)).containsExactly(InboxResult.PROCESSED, InboxResult.DUPLICATE,
+                InboxResult.PROCESSED, InboxResult.DUPLICATE, InboxResult.PROCESSED);
+        assertThat(order).containsExactly("b1", "b3", "b4");
+        assertThat(connections).as("one transaction for the batch").hasSize(3).containsOnly(connections.get(0));
+        for (String id : List.of("b1", "b2", "b3", "b4")) {
+            assertThat(effects(id)).as(id).isEqualTo(1);
+            assertThat(inboxStatus(id)).isEqualTo("PROCESSED");
+        }
+        assertThat(inbox.processAll(batch, handler)).as("a redelivered batch is all duplicates")
+                .containsOnly(InboxResult.DUPLICATE);
+    }
+
+    @Test
+    void processAllFallsBackToOneByOneWhenAMessageFailsSoOnlyThePoisonIsDeadLettered() throws Exception {
+        List<String> order = new ArrayList<>();
+        MessageHandler handler = (tx, m) -> {
+            order.add(m.messageId());
+            recording("ok").handle(tx, m);
+            if (m.messageId().equals("p2")) {
+                throw new IllegalArgumentException("unparseable order");
+            }
+        };
+        List<IncomingMessage> batch = List.of(message("p1", "k"), message("p2", "k"), message("p3", "k"));
+        assertThat(inbox.processAll(batch, handler))
+                .containsExactly(InboxResult.PROCESSED, InboxResult.DEAD_LETTERED, InboxResult.PROCESSED);
+        assertThat(order).as("the batch attempt, then one by one in order with the poison's retries")
+                .containsExactly("p1", "p2", "p1", "p2", "p2", "p2", "p3");
+        assertThat(effects("p1")).as("the rolled-back batch left nothing behind").isEqualTo(1);
+        assertThat(effects("p2")).isZero();
+        assertThat(effects("p3")).isEqualTo(1);
+        assertThat(inboxStatus("p2")).isEqualTo("DEAD");
+        assertThat(inbox.deadLetters().list()).singleElement().satisfies(d -> assertThat(d.messageId()).isEqualTo("p2"));
+    }
+
+    @Test
+    void processAllFallsBackWhenAnotherConsumerInstanceRecordsAMessageMidBatch() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        MessageHandler handler = (tx, m) -> {
+            if (calls.incrementAndGet() == 1) {
+                // a second instance of this consumer (after a rebalance) processes r2 meanwhile and commits
+                assertThat(inbox.process(message("r2", "k"), recording("other instance"))).isEqualTo(InboxResult.PROCESSED);
+            }
+            recording("batch").handle(tx, m);
+        };
+        List<IncomingMessage> batch = List.of(message("r1", "k"), message("r2", "k"), message("r3", "k"));
+        assertThat(inbox.processAll(batch, handler))
+                .containsExactly(InboxResult.PROCESSED, InboxResult.DUPLICATE, InboxResult.PROCESSED);
+        for (String id : List.of("r1", "r2", "r3")) {
+            assertThat(effects(id)).as(id).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aFailingHandlerIsRetriedWithBackoffAndItsWritesRolledBack() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         MessageHandler flaky = (tx, m) -> {
