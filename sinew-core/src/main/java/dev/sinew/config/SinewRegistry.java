@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Named pipelines and retry budgets, configured in code or from flat properties such as
@@ -43,6 +45,7 @@ public final class SinewRegistry {
     private final Map<String, Pipeline> pipelines = new ConcurrentHashMap<>();
     private final Map<String, Fallback> fallbacks = new ConcurrentHashMap<>();
     private final Map<String, RetryBudget> budgets = new ConcurrentHashMap<>();
+    private final List<Consumer<Pipeline>> watchers = new CopyOnWriteArrayList<>();
     private volatile RegistryPlan plan;
 
     private SinewRegistry(Builder b) {
@@ -93,6 +96,29 @@ public final class SinewRegistry {
         return List.copyOf(pipelines.values());
     }
 
+    /** Every retry budget created so far, by name. */
+    public Map<String, RetryBudget> budgets() {
+        return Map.copyOf(budgets);
+    }
+
+    /**
+     * Calls {@code watcher} for every pipeline created so far and then for each pipeline as it is
+     * created, each exactly once; for integrations that bind per pipeline (metrics). The watcher
+     * runs under the registry's lock: keep it short and do not create pipelines from it. The
+     * returned handle stops the calls.
+     */
+    public Runnable watchPipelines(Consumer<Pipeline> watcher) {
+        Objects.requireNonNull(watcher, "watcher");
+        lock.lock();
+        try {
+            pipelines.values().forEach(watcher);
+            watchers.add(watcher);
+        } finally {
+            lock.unlock();
+        }
+        return () -> watchers.remove(watcher);
+    }
+
     /**
      * Applies a new configuration to every existing pipeline and budget, keeping their state.
      * Nothing is changed if any key or value is invalid.
@@ -137,6 +163,9 @@ public final class SinewRegistry {
                 fallbacks.put(name, fallback);
             }
             pipelines.put(name, p);
+            for (Consumer<Pipeline> w : watchers) {
+                w.accept(p);
+            }
             return p;
         } finally {
             lock.unlock();

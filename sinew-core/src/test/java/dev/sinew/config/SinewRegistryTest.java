@@ -177,4 +177,18 @@ class SinewRegistryTest {
         AtomicInteger calls = new AtomicInteger();
         assertThat(p.call(calls::incrementAndGet)).isEqualTo(1);
     }
+
+    @Test
+    void watchersSeeEveryPipelineOnceAndBudgetsAreListed() {
+        SinewRegistry r = SinewRegistry.builder().clock(new TestClock()).build();
+        r.pipeline("payment");
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Runnable stop = r.watchPipelines(p -> seen.add(p.name()));
+        r.pipeline("inventory");
+        r.pipeline("inventory");
+        stop.run();
+        r.pipeline("shipping");
+        assertThat(seen).containsExactly("payment", "inventory");
+        assertThat(r.budgets()).containsOnlyKeys("payment", "inventory", "shipping");
+    }
 }

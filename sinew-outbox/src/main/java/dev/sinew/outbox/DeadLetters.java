@@ -44,6 +44,16 @@ public final class DeadLetters {
         return new DeadLetters(Objects.requireNonNull(dataSource, "dataSource"));
     }
 
+    /** How many dead letters there are (all consumers); one {@code COUNT(*)}, for metrics and health. */
+    public long count() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + Schema.DEAD_LETTER);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** All dead letters, oldest first. */
     public List<DeadLetter> list() throws SQLException {
         return query("SELECT " + COLUMNS + " FROM " + Schema.DEAD_LETTER + " ORDER BY id", null);

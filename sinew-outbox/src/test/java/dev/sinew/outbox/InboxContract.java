@@ -182,6 +182,7 @@ abstract class InboxContract extends DbTestBase {
         assertThat(clock.nanoTime() - before).as("waited at least two backoffs of >= 100 ms")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
         assertThat(inbox.deadLetters().list()).isEmpty();
+        assertThat(inbox.deadLetters().count()).isZero();
     }
 
     @Test
@@ -204,6 +205,7 @@ abstract class InboxContract extends DbTestBase {
         assertThat(effects("a1") + effects("a2") + effects("a3")).isEqualTo(3);
         List<DeadLetter> dead = inbox.deadLetters().list();
         assertThat(dead).hasSize(1);
+        assertThat(inbox.deadLetters().count()).isEqualTo(1);
         DeadLetter d = dead.get(0);
         assertThat(d.consumer()).isEqualTo("inventory");
         assertThat(d.messageId()).isEqualTo("p1");

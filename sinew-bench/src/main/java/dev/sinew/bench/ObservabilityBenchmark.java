@@ -1,0 +1,109 @@
+package dev.sinew.bench;
+
+import dev.sinew.breaker.CircuitBreaker;
+import dev.sinew.breaker.CircuitBreakerConfig;
+import dev.sinew.bulkhead.Bulkhead;
+import dev.sinew.bulkhead.BulkheadConfig;
+import dev.sinew.micrometer.MetricsBinding;
+import dev.sinew.micrometer.SinewMetrics;
+import dev.sinew.pipeline.Pipeline;
+import dev.sinew.retry.Retry;
+import dev.sinew.retry.RetryConfig;
+import dev.sinew.timeout.Timeout;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What observing a pipeline costs on the success path: the same pipeline (retry, breaker,
+ * bulkhead, timeout; the call returns a constant) bare and with an observer attached. Run by
+ * {@code bench/run-observability}; the target is an observer overhead of at most the bare
+ * pipeline's own overhead (so the observed pipeline costs at most 2× the bare one, minus the call).
+ *
+ * <p>To add an observer (tracing, the console), add its name to {@link #observer} and a case to
+ * {@link #attach}; the rows then line up with {@code none} in one run.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class ObservabilityBenchmark {
+
+    static final Object VALUE = "ok";
+
+    /** {@code none}: bare pipeline; {@code metrics}: SinewMetrics bound to a PrometheusMeterRegistry. */
+    @Param({"none", "metrics"})
+    public String observer;
+
+    Callable<Object> call;
+    Pipeline pipeline;
+    AutoCloseable binding;
+
+    @Setup
+    public void setup() throws Exception {
+        call = () -> VALUE;
+        pipeline = Pipeline.builder("observed").add(
+                Retry.of(RetryConfig.builder().maxAttempts(3).build()),
+                CircuitBreaker.of(CircuitBreakerConfig.builder().windowSize(100).minimumCalls(100).build()),
+                Bulkhead.of(BulkheadConfig.builder().maxConcurrent(100).build()),
+                Timeout.of(Duration.ofSeconds(10))).build();
+        binding = attach(observer, pipeline);
+        if (pipeline.call(call) != VALUE) {
+            throw new IllegalStateException("the pipeline must pass the call through");
+        }
+        if (!observer.equals("none") && !pipeline.events().active()) {
+            throw new IllegalStateException("observer '" + observer + "' is not listening");
+        }
+    }
+
+    /** Attaches the observer named {@code observer}; returns what detaches it. */
+    static AutoCloseable attach(String observer, Pipeline pipeline) {
+        switch (observer) {
+            case "none":
+                return () -> { };
+            case "metrics":
+                MetricsBinding m = SinewMetrics.bind(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pipeline);
+                return m;
+            default:
+                throw new IllegalArgumentException("unknown observer: " + observer);
+        }
+    }
+
+    @TearDown
+    public void tearDown() throws Exception {
+        binding.close();
+    }
+
+    @Benchmark
+    public Object t1_baseline() throws Exception {
+        return call.call();
+    }
+
+    @Benchmark
+    public Object t1_pipeline() throws Exception {
+        return pipeline.call(call);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Object t2_pipeline() throws Exception {
+        return pipeline.call(call);
+    }
+}
