@@ -7,7 +7,6 @@ import dev.sinew.pipeline.Classifier;
 import dev.sinew.pipeline.PolicyContext;
 import dev.sinew.pipeline.Rejection;
 import dev.sinew.pipeline.Stage;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -49,7 +48,6 @@ public final class TracingPolicy extends AbstractPolicy {
     private final SpanKind kind;
     // set once in onAttach, before the pipeline publishes its chain (a volatile write)
     private String spanName = "";
-    private Attributes attributes = Attributes.empty();
     private Classifier classifier = Classifier.DEFAULT;
 
     TracingPolicy(String name, Tracer tracer, SpanKind kind) {
@@ -61,7 +59,6 @@ public final class TracingPolicy extends AbstractPolicy {
     @Override
     protected void onAttach(PolicyContext ctx) {
         this.spanName = ctx.pipeline();
-        this.attributes = Attributes.of(TracingNames.PIPELINE, ctx.pipeline());
         this.classifier = ctx.classifier();
     }
 
@@ -109,7 +106,11 @@ public final class TracingPolicy extends AbstractPolicy {
     }
 
     private Span start() {
-        return tracer.spanBuilder(spanName).setSpanKind(kind).setAllAttributes(attributes).startSpan();
+        Span span = tracer.spanBuilder(spanName).setSpanKind(kind).startSpan();
+        if (span.isRecording()) { // set after sampling: an unsampled call builds no attribute map
+            span.setAttribute(TracingNames.PIPELINE, spanName);
+        }
+        return span;
     }
 
     private void end(Span span, Object result) {
