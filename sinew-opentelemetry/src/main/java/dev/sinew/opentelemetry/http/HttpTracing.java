@@ -31,12 +31,13 @@ public final class HttpTracing {
 
     private final TextMapPropagator propagator;
     private final Tracer tracer;
-    private final TextMapGetter<Function<String, String>> getter;
+    /** Reads headers through a function: the W3C propagator asks only for the names it knows. */
+    private static final TextMapGetter<Function<String, String>> GETTER =
+            (header, name) -> header == null ? null : header.apply(name);
 
     private HttpTracing(OpenTelemetry openTelemetry) {
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
         this.tracer = openTelemetry.getTracer(TracingNames.INSTRUMENTATION_SCOPE);
-        this.getter = new HeaderGetter(propagator);
     }
 
     public static HttpTracing create(OpenTelemetry openTelemetry) {
@@ -62,7 +63,7 @@ public final class HttpTracing {
      */
     public Context extract(Function<String, String> header) {
         Objects.requireNonNull(header, "header");
-        return propagator.extract(Context.current(), header, getter);
+        return propagator.extract(Context.current(), header, GETTER);
     }
 
     /**
@@ -72,24 +73,5 @@ public final class HttpTracing {
      */
     public Span startServerSpan(String name, Function<String, String> header) {
         return tracer.spanBuilder(name).setSpanKind(SpanKind.SERVER).setParent(extract(header)).startSpan();
-    }
-
-    /** Reads headers through a function; the propagator only asks for the names it knows. */
-    private static final class HeaderGetter implements TextMapGetter<Function<String, String>> {
-        private final TextMapPropagator propagator;
-
-        HeaderGetter(TextMapPropagator propagator) {
-            this.propagator = propagator;
-        }
-
-        @Override
-        public Iterable<String> keys(Function<String, String> carrier) {
-            return propagator.fields();
-        }
-
-        @Override
-        public String get(Function<String, String> carrier, String key) {
-            return carrier == null ? null : carrier.apply(key);
-        }
     }
 }

@@ -46,17 +46,8 @@ public final class OutboxTracing {
             headers.put(name, value);
         }
     };
-    private static final TextMapGetter<Map<String, String>> GETTER = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> headers) {
-            return headers.keySet();
-        }
-
-        @Override
-        public String get(Map<String, String> headers, String key) {
-            return headers == null ? null : headers.get(key);
-        }
-    };
+    private static final TextMapGetter<Map<String, String>> GETTER =
+            (headers, name) -> headers == null ? null : headers.get(name);
 
     private final TextMapPropagator propagator;
     private final Tracer tracer;
