@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Named pipelines and retry budgets, configured in code or from flat properties such as
@@ -40,17 +41,19 @@ public final class SinewRegistry {
 
     private final Clock clock;
     private final List<PipelineListener> listeners;
+    private final List<Function<String, ? extends Policy>> outerFactories = new CopyOnWriteArrayList<>();
     private final Classifier classifier;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Pipeline> pipelines = new ConcurrentHashMap<>();
     private final Map<String, Fallback> fallbacks = new ConcurrentHashMap<>();
+    private final Map<String, List<Policy>> outerPolicies = new ConcurrentHashMap<>();
     private final Map<String, RetryBudget> budgets = new ConcurrentHashMap<>();
     private final List<Consumer<Pipeline>> watchers = new CopyOnWriteArrayList<>();
     private volatile RegistryPlan plan;
 
     private SinewRegistry(Builder b) {
         this.clock = b.clock;
-        this.listeners = List.copyOf(b.listeners);
+        this.listeners = new CopyOnWriteArrayList<>(b.listeners);
         this.classifier = b.classifier;
         this.plan = RegistryPlan.from(b.properties);
     }
@@ -119,6 +122,44 @@ public final class SinewRegistry {
         return () -> watchers.remove(watcher);
     }
 
+    /** Attaches {@code listener} to every pipeline, those created so far and those created later. */
+    public void addListener(PipelineListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        lock.lock();
+        try {
+            listeners.add(listener);
+            for (Pipeline p : pipelines.values()) {
+                p.events().add(listener);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Puts a policy outermost on every pipeline, those created so far and those created later:
+     * {@code factory} makes one instance per pipeline from its name. The policy wraps the fallback
+     * and stays in place across {@link #reconfigure}. Meant for concerns around the whole call,
+     * such as tracing or fault injection; policies added earlier stay outside those added later.
+     */
+    public void addOuterPolicy(Function<String, ? extends Policy> factory) {
+        Objects.requireNonNull(factory, "factory");
+        lock.lock();
+        try {
+            outerFactories.add(factory);
+            for (Pipeline p : pipelines.values()) {
+                outerPolicies.computeIfAbsent(p.name(), n -> new CopyOnWriteArrayList<>()).add(outer(factory, p.name()));
+                p.replacePolicies(policies(p, plan.pipeline(p.name()), fallbacks.get(p.name())));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Policy outer(Function<String, ? extends Policy> factory, String pipeline) {
+        return Objects.requireNonNull(factory.apply(pipeline), "outer policy factory returned null for pipeline " + pipeline);
+    }
+
     /**
      * Applies a new configuration to every existing pipeline and budget, keeping their state.
      * Nothing is changed if any key or value is invalid.
@@ -157,6 +198,14 @@ public final class SinewRegistry {
             PipelinePlan pp = plan.pipeline(name);
             Pipeline.Builder b = Pipeline.builder(name).clock(clock).classifier(classifier);
             listeners.forEach(b::listener);
+            if (!outerFactories.isEmpty()) {
+                List<Policy> outer = new CopyOnWriteArrayList<>();
+                for (Function<String, ? extends Policy> f : outerFactories) {
+                    outer.add(outer(f, name));
+                }
+                outerPolicies.put(name, outer);
+                b.add(outer.toArray(Policy[]::new));
+            }
             b.add(policies(null, pp, fallback).toArray(Policy[]::new));
             Pipeline p = b.build();
             if (fallback != null) {
@@ -175,6 +224,9 @@ public final class SinewRegistry {
     /** The policy list for a plan, reusing (and reconfiguring) the instances of {@code existing}. */
     private List<Policy> policies(Pipeline existing, PipelinePlan pp, Fallback fallback) {
         List<Policy> list = new ArrayList<>();
+        if (existing != null) {
+            list.addAll(outerPolicies.getOrDefault(existing.name(), List.of()));
+        }
         if (fallback != null) {
             list.add(fallback);
         }

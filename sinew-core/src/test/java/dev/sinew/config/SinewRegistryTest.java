@@ -191,4 +191,68 @@ class SinewRegistryTest {
         assertThat(seen).containsExactly("payment", "inventory");
         assertThat(r.budgets()).containsOnlyKeys("payment", "inventory", "shipping");
     }
+
+    void anOuterPolicyWrapsEveryPipelineAndSurvivesReconfiguration() throws Exception {
+        SinewRegistry r = registry(Map.of());
+        Pipeline before = r.pipeline("search", Fallback.ofValue("cached"));
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        r.addOuterPolicy(pipeline -> new Marking("mark", pipeline, log));
+        Pipeline after = r.pipeline("payment");
+        assertThat(names(before)).containsExactly("mark", "fallback", "retry", "breaker", "bulkhead", "timeout");
+        assertThat(names(after)).containsExactly("mark", "retry", "breaker", "bulkhead", "timeout");
+        Policy mark = before.policy("mark").orElseThrow();
+
+        r.reconfigure(Map.of("sinew.pipeline.search.bulkhead.enabled", "false"));
+        assertThat(names(before)).containsExactly("mark", "fallback", "retry", "breaker", "timeout");
+        assertThat(before.policy("mark")).containsSame(mark);
+        assertThat(before.call(() -> "x")).isEqualTo("x");
+        assertThat(after.call(() -> "y")).isEqualTo("y");
+        assertThat(log).containsExactly("search", "payment");
+    }
+
+    @Test
+    void anAddedListenerHearsPipelinesCreatedBeforeAndAfter() {
+        SinewRegistry r = registry(Map.of());
+        Pipeline before = r.pipeline("search");
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        r.addListener(new dev.sinew.event.PipelineListener() {
+            @Override
+            public void onSuccess(String pipeline, long durationNanos) {
+                heard.add(pipeline);
+            }
+        });
+        Pipeline after = r.pipeline("payment");
+        before.get(() -> "x");
+        after.get(() -> "y");
+        assertThat(heard).containsExactly("search", "payment");
+    }
+
+    /** Logs the pipeline name of every call it passes through. */
+    private static final class Marking extends dev.sinew.pipeline.AbstractPolicy {
+        private final String pipeline;
+        private final List<String> log;
+
+        Marking(String name, String pipeline, List<String> log) {
+            super(name);
+            this.pipeline = pipeline;
+            this.log = log;
+        }
+
+        @Override
+        protected void onAttach(dev.sinew.pipeline.PolicyContext ctx) {
+        }
+
+        @Override
+        public Object execute(dev.sinew.pipeline.Stage next, java.util.concurrent.Callable<?> call) throws Exception {
+            log.add(pipeline);
+            return next.call(call);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Object> executeAsync(dev.sinew.pipeline.AsyncStage next,
+                java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<?>> call) {
+            log.add(pipeline);
+            return next.call(call);
+        }
+    }
 }
