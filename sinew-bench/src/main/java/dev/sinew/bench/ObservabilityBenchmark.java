@@ -6,6 +6,9 @@ import dev.sinew.bulkhead.Bulkhead;
 import dev.sinew.bulkhead.BulkheadConfig;
 import dev.sinew.micrometer.MetricsBinding;
 import dev.sinew.micrometer.SinewMetrics;
+import dev.sinew.opentelemetry.SinewTracing;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import dev.sinew.pipeline.Pipeline;
 import dev.sinew.retry.Retry;
 import dev.sinew.retry.RetryConfig;
@@ -48,8 +51,13 @@ public class ObservabilityBenchmark {
 
     static final Object VALUE = "ok";
 
-    /** {@code none}: bare pipeline; {@code metrics}: SinewMetrics bound to a PrometheusMeterRegistry. */
-    @Param({"none", "metrics"})
+    /**
+     * {@code none}: bare pipeline; {@code metrics}: SinewMetrics bound to a PrometheusMeterRegistry;
+     * {@code tracing}: SinewTracing with an OpenTelemetry SDK that samples every call (spans dropped
+     * by the exporter, so span creation is measured, not I/O); {@code tracing-unsampled}: the same
+     * with a sampler that records nothing (tracing switched off by sampling).
+     */
+    @Param({"none", "metrics", "tracing", "tracing-unsampled"})
     public String observer;
 
     Callable<Object> call;
@@ -68,7 +76,7 @@ public class ObservabilityBenchmark {
         if (pipeline.call(call) != VALUE) {
             throw new IllegalStateException("the pipeline must pass the call through");
         }
-        if (!observer.equals("none") && !pipeline.events().active()) {
+        if (!observer.equals("none") && !observer.startsWith("tracing") && !pipeline.events().active()) {
             throw new IllegalStateException("observer '" + observer + "' is not listening");
         }
     }
@@ -81,6 +89,11 @@ public class ObservabilityBenchmark {
             case "metrics":
                 MetricsBinding m = SinewMetrics.bind(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pipeline);
                 return m;
+            case "tracing":
+            case "tracing-unsampled":
+                OpenTelemetrySdk sdk = TracingBenchmark.sdk(observer.equals("tracing") ? Sampler.alwaysOn() : Sampler.alwaysOff());
+                SinewTracing.create(sdk).instrument(pipeline);
+                return sdk::close;
             default:
                 throw new IllegalArgumentException("unknown observer: " + observer);
         }

@@ -95,7 +95,7 @@ public class TracingBenchmark {
                 Bulkhead.of(BulkheadConfig.builder().maxConcurrent(100).build())).build();
     }
 
-    private static OpenTelemetrySdk sdk(Sampler sampler) {
+    static OpenTelemetrySdk sdk(Sampler sampler) {
         return OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
                 .setSampler(sampler)
                 .addSpanProcessor(SimpleSpanProcessor.create(new DroppingExporter()))

@@ -97,8 +97,24 @@ public final class Audit {
         query(inventoryUrl, "SELECT product_id, available, reserved FROM stock",
                 rs -> stock.put(rs.getString(1), new int[] {rs.getInt(2), rs.getInt(3)}));
 
+        // where each OrderPlaced is (order's outbox -> Kafka -> inventory's inbox or dead letters), to
+        // explain a missing inventory outcome instead of only reporting it
+        Map<String, String[]> placed = new HashMap<>();
+        query(orderUrl, "SELECT msg_key, message_id, sent_ms FROM sinew_outbox WHERE topic = 'shop.orders'",
+                rs -> placed.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)}));
+        Map<String, String> inventoryInbox = new HashMap<>();
+        query(inventoryUrl, "SELECT message_id, status FROM sinew_inbox WHERE consumer = 'inventory'",
+                rs -> inventoryInbox.put(rs.getString(1), rs.getString(2)));
+        Map<String, String> inventoryDead = new HashMap<>();
+        query(inventoryUrl, "SELECT msg_key, error FROM sinew_dead_letter WHERE consumer = 'inventory'",
+                rs -> inventoryDead.put(rs.getString(1), firstLine(rs.getString(2))));
+        long[] orderDead = {0};
+        query(orderUrl, "SELECT COUNT(*) FROM sinew_dead_letter", rs -> orderDead[0] = rs.getLong(1));
+
         Map<String, Long> counts = new LinkedHashMap<>();
         Violations v = new Violations();
+        counts.put("dead letters in inventory", (long) inventoryDead.size());
+        counts.put("dead letters in order", orderDead[0]);
         counts.put("orders", (long) orders.size());
         Map<String, Long> byStatus = new TreeMap<>();
         Map<String, Long> byInventory = new TreeMap<>();
@@ -147,7 +163,8 @@ public final class Audit {
             if (out == null) {
                 if (settled || o.createdMs < settledBefore) {
                     v.add("reservation", "order " + o.id + " (" + o.status + ", created " + age(now, o.createdMs)
-                            + " ago) has no stock reservation and no out-of-stock outcome");
+                            + " ago) has no stock reservation and no out-of-stock outcome; "
+                            + trail(o.id, placed, inventoryInbox, inventoryDead, now));
                 }
             } else if (out.size() == 1 && !out.get(0).equals(o.inventoryStatus) && settled) {
                 v.add("reservation", "order " + o.id + " says inventory " + o.inventoryStatus + " but inventory decided "
@@ -224,6 +241,30 @@ public final class Audit {
             throw new SQLException("audit: cannot read " + url.replaceAll(";.*", "") + " (" + sql + "): " + e.getMessage(),
                     e.getSQLState(), e);
         }
+    }
+
+    /** Where the order's OrderPlaced message got to. */
+    private static String trail(String orderId, Map<String, String[]> placed, Map<String, String> inbox,
+                                Map<String, String> dead, long now) {
+        String[] message = placed.get(orderId);
+        if (message == null) {
+            return "its OrderPlaced is not in order's outbox (never published, or purged after the retention)";
+        }
+        if (message[1] == null) {
+            return "its OrderPlaced " + message[0] + " is still unsent in order's outbox";
+        }
+        String where = "its OrderPlaced " + message[0] + " was sent to Kafka " + age(now, Long.parseLong(message[1])) + " ago";
+        String status = inbox.get(message[0]);
+        if (dead.containsKey(orderId)) {
+            return where + " and is in inventory's dead letters: " + dead.get(orderId);
+        }
+        return where + (status == null ? " and inventory's inbox has no record of it"
+                : " and inventory's inbox says " + status);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s == null ? -1 : s.indexOf('\n');
+        return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
     }
 
     private static String age(long now, long ms) {

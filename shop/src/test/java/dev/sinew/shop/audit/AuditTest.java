@@ -28,6 +28,11 @@ class AuditTest {
         sql("inventory", "CREATE TABLE reservations (order_id VARCHAR(64) PRIMARY KEY, status VARCHAR(16), items VARCHAR(8000))",
                 "CREATE TABLE stock (product_id VARCHAR(32) PRIMARY KEY, available INT, reserved INT)",
                 "INSERT INTO stock VALUES ('p1', 8, 2), ('p2', 5, 0)");
+        // the messaging tables the audit follows a missing outcome through (reduced to the columns it reads)
+        sql("order", "CREATE TABLE sinew_outbox (message_id VARCHAR(64), topic VARCHAR(64), msg_key VARCHAR(64), sent_ms BIGINT)",
+                "CREATE TABLE sinew_dead_letter (consumer VARCHAR(64), msg_key VARCHAR(64), error VARCHAR(8000))");
+        sql("inventory", "CREATE TABLE sinew_inbox (consumer VARCHAR(64), message_id VARCHAR(64), status VARCHAR(16))",
+                "CREATE TABLE sinew_dead_letter (consumer VARCHAR(64), msg_key VARCHAR(64), error VARCHAR(8000))");
         // a consistent history: o1 paid and reserved (2 x p1), o2 paid but out of stock
         order("o1", "PAID", "RESERVED", old);
         order("o2", "PAID", "OUT_OF_STOCK", old);
@@ -57,7 +62,28 @@ class AuditTest {
         assertThat(audit().passed()).as("in flight").isTrue();
 
         sql("order", "UPDATE orders SET created_ms = " + old + ", updated_ms = " + old + " WHERE id = 'o3'");
-        assertThat(audit().violations()).anyMatch(v -> v.contains("o3") && v.contains("no stock reservation"));
+        assertThat(audit().violations()).anyMatch(v -> v.contains("o3") && v.contains("no stock reservation")
+                && v.contains("not in order's outbox"));
+    }
+
+    @Test
+    void aMissingOutcomeSaysWhereTheOrderPlacedMessageGotTo() throws Exception {
+        for (String id : new String[] {"o5", "o6", "o7", "o8"}) {
+            order(id, "PAID", "PENDING", old);
+            sql("payment", "INSERT INTO charges VALUES ('c" + id + "', '" + id + "', 'CHARGED')");
+        }
+        sql("order", "INSERT INTO sinew_outbox VALUES ('m5', 'shop.orders', 'o5', NULL), ('m6', 'shop.orders', 'o6', " + old
+                + "), ('m7', 'shop.orders', 'o7', " + old + "), ('m8', 'shop.orders', 'o8', " + old + ")");
+        sql("inventory", "INSERT INTO sinew_inbox VALUES ('inventory', 'm7', 'DEAD'), ('inventory', 'm8', 'PROCESSED')",
+                "INSERT INTO sinew_dead_letter VALUES ('inventory', 'o7', 'java.sql.SQLTimeoutException: lock timeout\n\tat x')");
+        AuditReport r = audit();
+        assertThat(r.violations())
+                .anyMatch(v -> v.contains("o5") && v.contains("m5 is still unsent in order's outbox"))
+                .anyMatch(v -> v.contains("o6") && v.contains("inventory's inbox has no record of it"))
+                .anyMatch(v -> v.contains("o7") && v.contains("dead letters: java.sql.SQLTimeoutException: lock timeout")
+                        && !v.contains("at x"))
+                .anyMatch(v -> v.contains("o8") && v.contains("inventory's inbox says PROCESSED"));
+        assertThat(r.counts()).containsEntry("dead letters in inventory", 1L).containsEntry("dead letters in order", 0L);
     }
 
     @Test

@@ -126,6 +126,7 @@ class ShopFaultTest {
             report.append("\naudit after recovery:\n").append(last.format());
             if (!last.passed()) {
                 problems.add("audit: " + last.violationCount() + " violation(s): " + last.violations());
+                keepLogs(dir);
             }
         } finally {
             System.out.println(report);
@@ -186,6 +187,20 @@ class ShopFaultTest {
 
     private static String pct(double r) {
         return String.format("%.1f%%", r * 100);
+    }
+
+    /** Copies every node's log to target/shop-faults-logs (the data directory is deleted after the test). */
+    private static void keepLogs(Path dataDir) {
+        Path out = Path.of("target", "shop-faults-logs");
+        try (var files = Files.walk(dataDir)) {
+            Files.createDirectories(out);
+            for (Path f : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".log"))::iterator) {
+                Files.copy(f, out.resolve(dataDir.relativize(f).toString().replace('/', '_')),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.out.println("could not keep the logs: " + e);
+        }
     }
 
     private static void writeReport(String text) {
