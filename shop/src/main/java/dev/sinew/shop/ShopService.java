@@ -69,6 +69,11 @@ public final class ShopService implements Callable<Integer> {
     @Option(names = "--jdbc-password", paramLabel = "<password>", description = "database password (or SINEW_JDBC_PASSWORD)")
     String jdbcPassword = System.getenv("SINEW_JDBC_PASSWORD");
 
+    @Option(names = "--otlp-endpoint", paramLabel = "<url>",
+            description = "export spans to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (default: no export;"
+                    + " trace ids still propagate and appear in the logs)")
+    String otlpEndpoint;
+
     /** The default port of a service: 8080 + its offset. */
     public static int defaultPort(String service) {
         return switch (service) {
@@ -103,11 +108,6 @@ public final class ShopService implements Callable<Integer> {
     public static ShopServer start(ServiceOptions options) throws Exception {
         return ShopServer.start(options, module(options.service()));
     }
-
-    @Option(names = "--otlp-endpoint", paramLabel = "<url>",
-            description = "export spans to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (default: no export;"
-                    + " trace ids still propagate and appear in the logs)")
-    String otlpEndpoint;
 
     @Override
     public Integer call() throws Exception {

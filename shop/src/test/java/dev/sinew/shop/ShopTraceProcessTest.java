@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -82,10 +83,20 @@ class ShopTraceProcessTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> (token[0] = ShopApiTest.login0(gw, "alice", "alice")) != null);
         Reply[] placed = new Reply[1];
-        // until order has its catalog copy and auth's key: a 503 places nothing, the same key retries it
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        AtomicInteger attempt = new AtomicInteger();
+        // until order has its catalog copy and auth's key, and a cold order answers within the gateway's
+        // 950 ms: a new key per attempt, so the 201 is the answer of the request that placed its order
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .alias("a 201 for an order (each answer is printed)")
+                .conditionEvaluationListener(c -> {
+                    if (c.isSatisfied() || placed[0] == null) {
+                        return;
+                    }
+                    System.out.println("order attempt " + attempt.get() + ": " + placed[0].status() + " " + placed[0].body());
+                })
                 .until(() -> (placed[0] = Api.post(gw + "/api/orders", "{\"items\":[{\"productId\":\"p-002\",\"quantity\":1}]}",
-                        "Authorization", "Bearer " + token[0], "Idempotency-Key", "traced-1")).status() == 201);
+                        "Authorization", "Bearer " + token[0], "Idempotency-Key", "traced-" + attempt.incrementAndGet()))
+                        .status() == 201);
         String orderId = placed[0].json().path("orderId").asText();
         String traceparent = placed[0].header("traceparent");
         assertThat(traceparent).as("gateway's traceparent").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
