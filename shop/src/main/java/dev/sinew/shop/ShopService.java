@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 /**
  * Starts one shop service in this JVM:
  * {@code java -Xmx128m -cp <cp> dev.sinew.shop.ShopService <service> --port <p> --data-dir <dir>
- * [--peer <name>=<url> ...] [--kafka <host:port>] [--jdbc-url <url>]}.
+ * [--peer <name>=<url> ...] [--kafka <host:port>] [--jdbc-url <url>] [--otlp-endpoint <url>]}.
  */
 @Command(name = "ShopService", mixinStandardHelpOptions = true,
         description = "Runs one service of the Sinew reference shop (one service per process).",
@@ -69,6 +69,11 @@ public final class ShopService implements Callable<Integer> {
     @Option(names = "--jdbc-password", paramLabel = "<password>", description = "database password (or SINEW_JDBC_PASSWORD)")
     String jdbcPassword = System.getenv("SINEW_JDBC_PASSWORD");
 
+    @Option(names = "--otlp-endpoint", paramLabel = "<url>",
+            description = "export spans to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (default: no export;"
+                    + " trace ids still propagate and appear in the logs)")
+    String otlpEndpoint;
+
     /** The default port of a service: 8080 + its offset. */
     public static int defaultPort(String service) {
         return switch (service) {
@@ -111,7 +116,7 @@ public final class ShopService implements Callable<Integer> {
         peers.forEach((k, v) -> peerUris.put(k, URI.create(v.endsWith("/") ? v : v + "/")));
         ServiceOptions o = new ServiceOptions(service, p, dataDir != null ? dataDir : Path.of("data", service),
                 peerUris, kafka, jdbcUrl, jdbcUser, jdbcPassword);
-        ShopServer server = start(o);
+        ShopServer server = ShopServer.start(o, module(service), otlpEndpoint);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -124,7 +129,7 @@ public final class ShopService implements Callable<Integer> {
     public static void main(String[] args) {
         // started by the launcher (-Dsinew.shop.parent-watchdog=true): exit when the launcher is gone, even after kill -9
         dev.sinew.shop.launcher.ParentWatchdog.installIfRequested();
-        configureLogging();
+        configureLogging(args);
         CommandLine cl = new CommandLine(new ShopService());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e);
@@ -137,18 +142,14 @@ public final class ShopService implements Callable<Integer> {
         }
     }
 
-    /** One line per event, timestamped; Kafka and Jetty only warnings. */
-    public static void configureLogging() {
-        setDefault("org.slf4j.simpleLogger.showDateTime", "true");
-        setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-        setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
-        setDefault("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
-        // a broker that is down makes the Kafka client warn on every reconnect; the relay and the
-        // consumer log the outage and the recovery themselves
-        setDefault("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
-        setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
-        setDefault("org.slf4j.simpleLogger.log.io.javalin", "warn");
-        setDefault("org.slf4j.simpleLogger.log.org.h2", "warn");
+    /**
+     * Names the service in every log line ({@code service=} of {@code logback.xml}, read when the
+     * first logger is made, so before anything logs): the first argument unless it is an option.
+     */
+    public static void configureLogging(String... args) {
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            setDefault("sinew.service", args[0]);
+        }
     }
 
     private static void setDefault(String key, String value) {

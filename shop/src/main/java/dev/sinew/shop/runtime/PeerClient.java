@@ -1,5 +1,6 @@
 package dev.sinew.shop.runtime;
 
+import dev.sinew.opentelemetry.http.HttpTracing;
 import dev.sinew.pipeline.Pipeline;
 import java.io.IOException;
 import java.net.URI;
@@ -25,13 +26,20 @@ public final class PeerClient {
     private final URI base;
     private final Pipeline pipeline;
     private final HttpClient http;
+    private final HttpTracing tracing;
 
     public PeerClient(String self, String peer, URI base, Pipeline pipeline, HttpClient http) {
+        this(self, peer, base, pipeline, http, null);
+    }
+
+    /** With {@code tracing}: every request carries {@code traceparent} (null: none). */
+    public PeerClient(String self, String peer, URI base, Pipeline pipeline, HttpClient http, HttpTracing tracing) {
         this.self = self;
         this.peer = peer;
         this.base = base;
         this.pipeline = pipeline;
         this.http = http;
+        this.tracing = tracing;
     }
 
     public String name() {
@@ -62,6 +70,9 @@ public final class PeerClient {
                 .header("Accept", "application/json")
                 .header("X-Sinew-Caller", self);
         headers.forEach(b::header);
+        if (tracing != null) {
+            tracing.inject(b); // traceparent: the pipeline call's span is the server span's parent
+        }
         if (json != null) {
             b.header("Content-Type", "application/json");
             b.method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));

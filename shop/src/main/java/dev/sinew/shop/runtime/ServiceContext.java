@@ -1,6 +1,7 @@
 package dev.sinew.shop.runtime;
 
 import dev.sinew.config.SinewRegistry;
+import dev.sinew.shop.tracing.ShopTelemetry;
 import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,13 +12,15 @@ public final class ServiceContext {
     private final ServiceOptions options;
     private final Database db;
     private final SinewRegistry registry;
+    private final ShopTelemetry telemetry;
     private final HttpClient http = PeerClient.newHttpClient();
     private final Map<String, PeerClient> peers = new ConcurrentHashMap<>();
 
-    ServiceContext(ServiceOptions options, Database db, SinewRegistry registry) {
+    ServiceContext(ServiceOptions options, Database db, SinewRegistry registry, ShopTelemetry telemetry) {
         this.options = options;
         this.db = db;
         this.registry = registry;
+        this.telemetry = telemetry;
     }
 
     public ServiceOptions options() {
@@ -32,9 +35,14 @@ public final class ServiceContext {
         return registry;
     }
 
+    /** The service's tracing: HTTP and outbox trace propagation. */
+    public ShopTelemetry telemetry() {
+        return telemetry;
+    }
+
     /** The client for a peer service, calling through the pipeline of the same name. */
     public PeerClient peer(String name) {
         return peers.computeIfAbsent(name,
-                n -> new PeerClient(options.service(), n, options.peer(n), registry.pipeline(n), http));
+                n -> new PeerClient(options.service(), n, options.peer(n), registry.pipeline(n), http, telemetry.http()));
     }
 }

@@ -2,6 +2,8 @@ package dev.sinew.shop.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sinew.config.SinewRegistry;
+import dev.sinew.shop.tracing.ServerSpans;
+import dev.sinew.shop.tracing.ShopTelemetry;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -36,12 +38,14 @@ public final class ShopServer implements AutoCloseable {
     private final ShopModule module;
     private final Database db;
     private final Javalin app;
+    private final ShopTelemetry telemetry;
 
-    private ShopServer(ServiceOptions options, ShopModule module, Database db, Javalin app) {
+    private ShopServer(ServiceOptions options, ShopModule module, Database db, Javalin app, ShopTelemetry telemetry) {
         this.options = options;
         this.module = module;
         this.db = db;
         this.app = app;
+        this.telemetry = telemetry;
         this.log = LoggerFactory.getLogger("shop." + options.service());
     }
 
@@ -51,6 +55,12 @@ public final class ShopServer implements AutoCloseable {
      * {@code /health/live} answers 503 "starting" with {@code Retry-After: 1}.
      */
     public static ShopServer start(ServiceOptions options, ShopModule module) throws Exception {
+        return start(options, module, null);
+    }
+
+    /** As {@link #start(ServiceOptions, ShopModule)}, exporting spans to an OTLP/HTTP collector (or null). */
+    public static ShopServer start(ServiceOptions options, ShopModule module, String otlpEndpoint) throws Exception {
+        ShopTelemetry telemetry = ShopTelemetry.create(options.service(), otlpEndpoint);
         Logger log = LoggerFactory.getLogger("shop." + options.service());
         long t0 = System.nanoTime();
         if (options.jdbcUrl() == null) {
@@ -59,7 +69,7 @@ public final class ShopServer implements AutoCloseable {
         AtomicReference<Database> dbRef = new AtomicReference<>();
         AtomicBoolean started = new AtomicBoolean();
         CompletableFuture<Javalin> http = CompletableFuture.supplyAsync(
-                () -> startHttp(options, module, dbRef, started, log), runnable -> {
+                () -> startHttp(options, module, dbRef, started, log, telemetry), runnable -> {
                     Thread t = new Thread(runnable, options.service() + "-http-start");
                     t.setDaemon(true);
                     t.start();
@@ -67,9 +77,10 @@ public final class ShopServer implements AutoCloseable {
         Database db = null;
         try {
             SinewRegistry registry = SinewRegistry.of(pipelineProperties(options.service()));
+            telemetry.instrument(registry);
             db = Database.open(options);
             dbRef.set(db);
-            module.start(new ServiceContext(options, db, registry));
+            module.start(new ServiceContext(options, db, registry, telemetry));
             Javalin app;
             try {
                 app = http.get(60, TimeUnit.SECONDS);
@@ -77,7 +88,7 @@ public final class ShopServer implements AutoCloseable {
                 throw e.getCause() instanceof Exception ex ? ex : e;
             }
             started.set(true);
-            ShopServer server = new ShopServer(options, module, db, app);
+            ShopServer server = new ShopServer(options, module, db, app, telemetry);
             log.info("{} listening on http://127.0.0.1:{} (database {}), started in {} ms", options.service(),
                     app.port(), db.postgres() ? db.url() : options.dataDir(), (System.nanoTime() - t0) / 1_000_000);
             return server;
@@ -91,12 +102,13 @@ public final class ShopServer implements AutoCloseable {
             if (db != null) {
                 db.close();
             }
+            telemetry.close();
             throw e;
         }
     }
 
     private static Javalin startHttp(ServiceOptions options, ShopModule module, AtomicReference<Database> dbRef,
-                                     AtomicBoolean started, Logger log) {
+                                     AtomicBoolean started, Logger log, ShopTelemetry telemetry) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -105,6 +117,7 @@ public final class ShopServer implements AutoCloseable {
             QueuedThreadPool pool = new QueuedThreadPool(64, 4, 30_000);
             pool.setName(options.service() + "-http");
             cfg.jetty.threadPool = pool;
+            ServerSpans.install(cfg.routes, telemetry.http()); // first: the span covers every other handler
             cfg.routes.before(c -> {
                 if (!started.get() && !c.path().equals("/health/live")) {
                     throw ApiException.unavailable("starting", options.service() + " is starting", 1);
@@ -211,5 +224,6 @@ public final class ShopServer implements AutoCloseable {
             log.warn("stopping {} failed: {}", options.service(), e.toString());
         }
         db.close();
+        telemetry.close();
     }
 }

@@ -123,8 +123,8 @@ public final class InventoryService implements ShopModule {
         if (reason != null) {
             event.put("reason", reason);
         }
-        messaging.outbox.publish(tx, Messaging.INVENTORY_TOPIC, orderId,
-                Json.write(event).getBytes(StandardCharsets.UTF_8), Map.of());
+        messaging.publish(tx, Messaging.INVENTORY_TOPIC, orderId,
+                Json.write(event).getBytes(StandardCharsets.UTF_8));
         log.info("order {} {}{}", orderId, status, reason == null ? "" : " (" + reason + ")");
     }
 

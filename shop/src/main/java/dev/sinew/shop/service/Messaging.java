@@ -4,6 +4,8 @@ import dev.sinew.kafka.KafkaInboxConsumer;
 import dev.sinew.kafka.KafkaInboxConsumerConfig;
 import dev.sinew.kafka.KafkaTransport;
 import dev.sinew.kafka.KafkaTransportConfig;
+import dev.sinew.opentelemetry.log.TraceMdc;
+import dev.sinew.opentelemetry.outbox.OutboxTracing;
 import dev.sinew.outbox.Inbox;
 import dev.sinew.outbox.InboxConfig;
 import dev.sinew.outbox.MessageHandler;
@@ -12,8 +14,10 @@ import dev.sinew.outbox.OutboxConfig;
 import dev.sinew.outbox.Relay;
 import dev.sinew.outbox.RelayConfig;
 import dev.sinew.shop.runtime.ServiceContext;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +36,14 @@ final class Messaging implements AutoCloseable {
 
     final Outbox outbox;
     final Inbox inbox;
+    private final OutboxTracing tracing;
     private KafkaTransport transport;
     private Relay relay;
     private KafkaInboxConsumer consumer;
 
     Messaging(ServiceContext ctx, String consumes, MessageHandler handler) throws SQLException {
         String service = ctx.options().service();
+        tracing = ctx.telemetry().outbox();
         outbox = Outbox.create(ctx.db().dataSource(), OutboxConfig.defaults());
         inbox = Inbox.create(ctx.db().dataSource(), InboxConfig.builder().consumer(service).maxAttempts(5)
                 .backoff(Duration.ofMillis(100), Duration.ofSeconds(2)).build());
@@ -53,10 +59,27 @@ final class Messaging implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(50)).leaseDuration(Duration.ofSeconds(5))
                 .leaseRenewInterval(Duration.ofSeconds(1)).backoff(Duration.ofMillis(100), Duration.ofSeconds(2))
                 .closeTimeout(Duration.ofSeconds(3)).build());
-        consumer = KafkaInboxConsumer.start(inbox, handler, KafkaInboxConsumerConfig.builder().bootstrapServers(kafka)
+        consumer = KafkaInboxConsumer.start(inbox, traced(handler), KafkaInboxConsumerConfig.builder().bootstrapServers(kafka)
                 .groupId(service).topics(consumes).clientId(service + "-consumer")
                 .property("group.instance.id", service + "-1")
                 .backoff(Duration.ofMillis(200), Duration.ofSeconds(2)).build());
+    }
+
+    /**
+     * Publishes in {@code tx} inside a producer span whose context the message carries, so the
+     * consumer's handler continues the current trace (the request's, or the message's being handled).
+     */
+    String publish(Connection tx, String topic, String key, byte[] payload) throws SQLException {
+        return tracing.publish(outbox, tx, topic, key, payload, Map.of());
+    }
+
+    /** Each attempt in a consumer span, a child of the producer's; its ids in the MDC for the log lines. */
+    private MessageHandler traced(MessageHandler handler) {
+        return tracing.traced((tx, m) -> {
+            try (TraceMdc.Ids ids = TraceMdc.put()) {
+                handler.handle(tx, m);
+            }
+        });
     }
 
     boolean kafkaConfigured() {

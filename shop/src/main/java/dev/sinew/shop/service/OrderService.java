@@ -97,7 +97,9 @@ public final class OrderService implements ShopModule {
             ps.setString(1, outcome);
             ps.setLong(2, System.currentTimeMillis());
             ps.setString(3, msg.path("orderId").asText());
-            ps.executeUpdate();
+            if (ps.executeUpdate() == 1) {
+                log.info("order {} inventory {}", msg.path("orderId").asText(), outcome);
+            }
         }
     }
 
@@ -179,8 +181,8 @@ public final class OrderService implements ShopModule {
                 ps.setLong(7, now);
                 ps.setLong(8, now);
                 ps.executeUpdate();
-                messaging.outbox.publish(tx, Messaging.ORDERS_TOPIC, orderId,
-                        Json.write(placed).getBytes(StandardCharsets.UTF_8), Map.of());
+                messaging.publish(tx, Messaging.ORDERS_TOPIC, orderId,
+                        Json.write(placed).getBytes(StandardCharsets.UTF_8));
                 tx.commit();
             } catch (SQLException e) {
                 tx.rollback();

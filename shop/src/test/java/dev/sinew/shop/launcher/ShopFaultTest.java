@@ -51,11 +51,6 @@ class ShopFaultTest {
             "catalog", EnumSet.of(Route.PRODUCTS, Route.PRODUCT, Route.RECOMMENDATIONS, Route.ORDER),
             "order", EnumSet.of(Route.ORDER, Route.GET_ORDER, Route.PAY));
 
-    static {
-        // the broker probe's client logs a warning per failed connection attempt while the broker starts
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
-    }
-
     private static final Duration FAULT = Duration.ofSeconds(10);
     private static final Duration ANSWER_WITHIN = Duration.ofMillis(Long.getLong("shop.faults.answer-within-ms", 1000));
 
