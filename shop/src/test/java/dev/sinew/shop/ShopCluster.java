@@ -28,8 +28,16 @@ final class ShopCluster implements AutoCloseable {
     final Map<String, Integer> ports = new LinkedHashMap<>();
     final Map<String, ShopServer> running = new LinkedHashMap<>();
 
+    /** A JDBC URL per service that runs on another database than its embedded H2 file (none by default). */
+    final Map<String, String> jdbcUrls;
+
     ShopCluster(Path dir, boolean withBroker) throws Exception {
+        this(dir, withBroker, Map.of());
+    }
+
+    ShopCluster(Path dir, boolean withBroker, Map<String, String> jdbcUrls) throws Exception {
         this.dir = dir;
+        this.jdbcUrls = jdbcUrls;
         this.broker = withBroker ? KafkaBroker.builder().dataDir(dir.resolve("kafka")).partitions(1)
                 .startTimeout(Duration.ofSeconds(60)).build().start() : null;
         for (String s : ShopService.SERVICES) {
@@ -46,7 +54,8 @@ final class ShopCluster implements AutoCloseable {
             peers.put(p, URI.create("http://127.0.0.1:" + ports.get(p) + "/"));
         }
         ServiceOptions o = new ServiceOptions(service, ports.get(service), dir.resolve(service), peers,
-                broker == null ? null : broker.bootstrapServers(), null, null, null);
+                broker == null ? null : broker.bootstrapServers(), jdbcUrls.get(service),
+                jdbcUrls.containsKey(service) ? "postgres" : null, null);
         ShopServer s = ShopService.start(o);
         running.put(service, s);
         return s;
