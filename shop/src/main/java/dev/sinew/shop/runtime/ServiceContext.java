@@ -1,6 +1,8 @@
 package dev.sinew.shop.runtime;
 
 import dev.sinew.config.SinewRegistry;
+import dev.sinew.shop.metrics.ServiceMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,13 +13,25 @@ public final class ServiceContext {
     private final ServiceOptions options;
     private final Database db;
     private final SinewRegistry registry;
+    private final ServiceMetrics metrics;
     private final HttpClient http = PeerClient.newHttpClient();
     private final Map<String, PeerClient> peers = new ConcurrentHashMap<>();
 
-    ServiceContext(ServiceOptions options, Database db, SinewRegistry registry) {
+    ServiceContext(ServiceOptions options, Database db, SinewRegistry registry, ServiceMetrics metrics) {
         this.options = options;
         this.db = db;
         this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    /** The service's meters (common tags {@code service} and {@code instance}), scraped at {@code /metrics}. */
+    public MeterRegistry meters() {
+        return metrics.registry();
+    }
+
+    /** Closes {@code binding} (outbox gauges, a background task) when the service stops. */
+    public void closeOnStop(AutoCloseable binding) {
+        metrics.own(binding);
     }
 
     public ServiceOptions options() {

@@ -36,12 +36,15 @@ public final class ShopServer implements AutoCloseable {
     private final ShopModule module;
     private final Database db;
     private final Javalin app;
+    private final Observability observability;
 
-    private ShopServer(ServiceOptions options, ShopModule module, Database db, Javalin app) {
+    private ShopServer(ServiceOptions options, ShopModule module, Database db, Javalin app,
+                       Observability observability) {
         this.options = options;
         this.module = module;
         this.db = db;
         this.app = app;
+        this.observability = observability;
         this.log = LoggerFactory.getLogger("shop." + options.service());
     }
 
@@ -58,26 +61,28 @@ public final class ShopServer implements AutoCloseable {
         }
         AtomicReference<Database> dbRef = new AtomicReference<>();
         AtomicBoolean started = new AtomicBoolean();
+        AtomicReference<Observability> obsRef = new AtomicReference<>();
+        long startedMillis = System.currentTimeMillis();
         CompletableFuture<Javalin> http = CompletableFuture.supplyAsync(
-                () -> startHttp(options, module, dbRef, started, log), runnable -> {
+                () -> startHttp(options, module, dbRef, obsRef, started, log), runnable -> {
                     Thread t = new Thread(runnable, options.service() + "-http-start");
                     t.setDaemon(true);
                     t.start();
                 });
         Database db = null;
+        Observability obs = null;
         try {
             SinewRegistry registry = SinewRegistry.of(pipelineProperties(options.service()));
-            db = Database.open(options);
+            // the instance tag needs the port: only a free port (0, tests) waits for the server first
+            obs = Observability.start(options, options.port() != 0 ? options.port() : await(http).port(),
+                    registry, startedMillis);
+            obsRef.set(obs);
+            db = Database.open(options, obs.metrics.registry());
             dbRef.set(db);
-            module.start(new ServiceContext(options, db, registry));
-            Javalin app;
-            try {
-                app = http.get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception ex ? ex : e;
-            }
+            module.start(new ServiceContext(options, db, registry, obs.metrics));
+            Javalin app = await(http);
             started.set(true);
-            ShopServer server = new ShopServer(options, module, db, app);
+            ShopServer server = new ShopServer(options, module, db, app, obs);
             log.info("{} listening on http://127.0.0.1:{} (database {}), started in {} ms", options.service(),
                     app.port(), db.postgres() ? db.url() : options.dataDir(), (System.nanoTime() - t0) / 1_000_000);
             return server;
@@ -91,12 +96,23 @@ public final class ShopServer implements AutoCloseable {
             if (db != null) {
                 db.close();
             }
+            if (obs != null) {
+                obs.close();
+            }
             throw e;
         }
     }
 
+    private static Javalin await(CompletableFuture<Javalin> http) throws Exception {
+        try {
+            return http.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
     private static Javalin startHttp(ServiceOptions options, ShopModule module, AtomicReference<Database> dbRef,
-                                     AtomicBoolean started, Logger log) {
+                                     AtomicReference<Observability> obsRef, AtomicBoolean started, Logger log) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -133,6 +149,7 @@ public final class ShopServer implements AutoCloseable {
                 body.put("status", ready ? "UP" : "DOWN");
                 Http.json(c, ready ? 200 : 503, body);
             });
+            Observability.install(cfg, obsRef);
             module.routes(cfg.routes);
             cfg.routes.exception(ApiException.class, (e, c) -> {
                 e.headers().forEach(c::header);
@@ -211,5 +228,6 @@ public final class ShopServer implements AutoCloseable {
             log.warn("stopping {} failed: {}", options.service(), e.toString());
         }
         db.close();
+        observability.close();
     }
 }
