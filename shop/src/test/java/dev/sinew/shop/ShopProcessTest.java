@@ -50,7 +50,7 @@ class ShopProcessTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(service + ".log").toFile()).start();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                .until(() -> Api.get(url(service) + "/health/live").status() == 200);
+                .until(() -> Api.get(url(service) + "/health/ready").status() == 200); // started, not only listening
         startMillis.put(service, (System.nanoTime() - t0) / 1_000_000);
         processes.put(service, p);
         return p;

@@ -1,5 +1,7 @@
 package dev.sinew.shop.runtime;
 
+import dev.sinew.shop.jdbc.TimedDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,20 +12,24 @@ import org.postgresql.ds.PGConnectionPoolDataSource;
 /**
  * The service's own database: an H2 file database under the data dir (AUTO_SERVER, so the audit
  * can read it while the service runs) or PostgreSQL by {@code --jdbc-url}. A small bounded pool.
+ * Every statement run through {@link #dataSource()} or {@link #connection()} — the service's own
+ * and the outbox/inbox/relay's — is timed as {@code shop.jdbc.statements} ({@link TimedDataSource}).
  */
 public final class Database implements AutoCloseable {
 
     private final JdbcConnectionPool pool;
+    private final TimedDataSource timed;
     private final boolean postgres;
     private final String url;
 
-    private Database(JdbcConnectionPool pool, boolean postgres, String url) {
+    private Database(JdbcConnectionPool pool, MeterRegistry meters, boolean postgres, String url) {
         this.pool = pool;
+        this.timed = TimedDataSource.wrap(pool, meters);
         this.postgres = postgres;
         this.url = url;
     }
 
-    public static Database open(ServiceOptions o) throws SQLException {
+    public static Database open(ServiceOptions o, MeterRegistry meters) throws SQLException {
         String url = o.effectiveJdbcUrl();
         JdbcConnectionPool pool;
         boolean pg = url.startsWith("jdbc:postgresql:");
@@ -44,7 +50,7 @@ public final class Database implements AutoCloseable {
         }
         pool.setMaxConnections(24);
         pool.setLoginTimeout(5);
-        Database db = new Database(pool, pg, url);
+        Database db = new Database(pool, meters, pg, url);
         try (Connection c = db.connection()) {
             c.isValid(2);
         }
@@ -52,11 +58,11 @@ public final class Database implements AutoCloseable {
     }
 
     public DataSource dataSource() {
-        return pool;
+        return timed;
     }
 
     public Connection connection() throws SQLException {
-        return pool.getConnection();
+        return timed.getConnection();
     }
 
     public boolean postgres() {

@@ -58,6 +58,21 @@ public final class PeerClient {
         return send("POST", path, json, headers);
     }
 
+    /** GET through the pipeline, the 2xx answer checked against {@code contract} inside the call. */
+    public PeerResponse get(String path, ResponseContract contract) throws Exception {
+        return send("GET", path, null, Map.of(), contract);
+    }
+
+    /**
+     * Sends through the pipeline and checks a 2xx answer against {@code contract} inside the call: an
+     * answer that does not parse or validate fails the call with a {@code ContractViolationException}
+     * (metrics: {@code outcome=contract_error}; the breaker counts it as a failure).
+     */
+    public PeerResponse send(String method, String path, String json, Map<String, String> headers,
+                             ResponseContract contract) throws Exception {
+        return pipeline.call(() -> ResponseContract.verify(once(method, path, json, headers), contract));
+    }
+
     /** Sends through the pipeline; throws the last failure or a {@code RejectedException}. */
     public PeerResponse send(String method, String path, String json, Map<String, String> headers) throws Exception {
         return pipeline.call(() -> once(method, path, json, headers));

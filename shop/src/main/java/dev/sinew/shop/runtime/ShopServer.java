@@ -39,13 +39,16 @@ public final class ShopServer implements AutoCloseable {
     private final Database db;
     private final Javalin app;
     private final ShopTelemetry telemetry;
+    private final Observability observability;
 
-    private ShopServer(ServiceOptions options, ShopModule module, Database db, Javalin app, ShopTelemetry telemetry) {
+    private ShopServer(ServiceOptions options, ShopModule module, Database db, Javalin app, ShopTelemetry telemetry,
+                       Observability observability) {
         this.options = options;
         this.module = module;
         this.db = db;
         this.app = app;
         this.telemetry = telemetry;
+        this.observability = observability;
         this.log = LoggerFactory.getLogger("shop." + options.service());
     }
 
@@ -68,27 +71,29 @@ public final class ShopServer implements AutoCloseable {
         }
         AtomicReference<Database> dbRef = new AtomicReference<>();
         AtomicBoolean started = new AtomicBoolean();
+        AtomicReference<Observability> obsRef = new AtomicReference<>();
+        long startedMillis = System.currentTimeMillis();
         CompletableFuture<Javalin> http = CompletableFuture.supplyAsync(
-                () -> startHttp(options, module, dbRef, started, log, telemetry), runnable -> {
+                () -> startHttp(options, module, dbRef, obsRef, started, log, telemetry), runnable -> {
                     Thread t = new Thread(runnable, options.service() + "-http-start");
                     t.setDaemon(true);
                     t.start();
                 });
         Database db = null;
+        Observability obs = null;
         try {
             SinewRegistry registry = SinewRegistry.of(pipelineProperties(options.service()));
             telemetry.instrument(registry);
-            db = Database.open(options);
+            // the instance tag needs the port: only a free port (0, tests) waits for the server first
+            obs = Observability.start(options, options.port() != 0 ? options.port() : await(http).port(),
+                    registry, startedMillis);
+            obsRef.set(obs);
+            db = Database.open(options, obs.metrics.registry());
             dbRef.set(db);
-            module.start(new ServiceContext(options, db, registry, telemetry));
-            Javalin app;
-            try {
-                app = http.get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception ex ? ex : e;
-            }
+            module.start(new ServiceContext(options, db, registry, telemetry, obs.metrics));
+            Javalin app = await(http);
             started.set(true);
-            ShopServer server = new ShopServer(options, module, db, app, telemetry);
+            ShopServer server = new ShopServer(options, module, db, app, telemetry, obs);
             log.info("{} listening on http://127.0.0.1:{} (database {}), started in {} ms", options.service(),
                     app.port(), db.postgres() ? db.url() : options.dataDir(), (System.nanoTime() - t0) / 1_000_000);
             return server;
@@ -103,12 +108,24 @@ public final class ShopServer implements AutoCloseable {
                 db.close();
             }
             telemetry.close();
+            if (obs != null) {
+                obs.close();
+            }
             throw e;
         }
     }
 
+    private static Javalin await(CompletableFuture<Javalin> http) throws Exception {
+        try {
+            return http.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
     private static Javalin startHttp(ServiceOptions options, ShopModule module, AtomicReference<Database> dbRef,
-                                     AtomicBoolean started, Logger log, ShopTelemetry telemetry) {
+                                     AtomicReference<Observability> obsRef, AtomicBoolean started, Logger log,
+                                     ShopTelemetry telemetry) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -146,6 +163,7 @@ public final class ShopServer implements AutoCloseable {
                 body.put("status", ready ? "UP" : "DOWN");
                 Http.json(c, ready ? 200 : 503, body);
             });
+            Observability.install(cfg, obsRef);
             module.routes(cfg.routes);
             cfg.routes.exception(ApiException.class, (e, c) -> {
                 e.headers().forEach(c::header);
@@ -225,5 +243,6 @@ public final class ShopServer implements AutoCloseable {
         }
         db.close();
         telemetry.close();
+        observability.close();
     }
 }

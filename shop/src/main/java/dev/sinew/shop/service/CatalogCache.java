@@ -3,6 +3,7 @@ package dev.sinew.shop.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sinew.shop.runtime.PeerClient;
 import dev.sinew.shop.runtime.PeerResponse;
+import dev.sinew.shop.runtime.ResponseContract;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,9 @@ final class CatalogCache {
     /** One fetched copy of the catalog. */
     record Snapshot(Map<String, JsonNode> byId, long fetchedMs) {
     }
+
+    /** What a catalog answer must hold: products, each with an id. */
+    static final ResponseContract PRODUCTS = ResponseContract.arrayOf("products", "id");
 
     private final PeerClient catalog;
     private final ReentrantLock refreshing = new ReentrantLock();
@@ -64,7 +68,7 @@ final class CatalogCache {
     Snapshot refresh() throws Exception {
         refreshing.lock();
         try {
-            PeerResponse r = catalog.get("products");
+            PeerResponse r = catalog.get("products", PRODUCTS);
             if (!r.ok()) {
                 throw new IOException("catalog answered " + r.status());
             }

@@ -9,6 +9,7 @@ import dev.sinew.shop.runtime.Http;
 import dev.sinew.shop.runtime.Json;
 import dev.sinew.shop.runtime.PeerClient;
 import dev.sinew.shop.runtime.PeerResponse;
+import dev.sinew.shop.runtime.ResponseContract;
 import dev.sinew.shop.runtime.ServiceContext;
 import dev.sinew.shop.runtime.ShopModule;
 import io.javalin.config.RoutesConfig;
@@ -114,7 +115,7 @@ public final class GatewayService implements ShopModule {
     }
 
     private Known fetchCatalog() throws Exception {
-        PeerResponse r = catalog.get("products");
+        PeerResponse r = catalog.get("products", CatalogCache.PRODUCTS);
         if (!r.ok()) {
             throw new ApiException(502, "bad_gateway", "catalog answered " + r.status());
         }
@@ -186,7 +187,7 @@ public final class GatewayService implements ShopModule {
             }
             PeerResponse pr;
             try {
-                pr = catalog.get("products/" + id);
+                pr = catalog.get("products/" + id, ResponseContract.requires("id"));
             } catch (Exception e) {
                 Known k = staleOr503(e);
                 JsonNode p = k.byId().get(id);
@@ -204,7 +205,8 @@ public final class GatewayService implements ShopModule {
                 throw ApiException.badRequest("query parameter 'user' is required (1 to 64 characters)");
             }
             try {
-                PeerResponse pr = recommendation.get("recommendations?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
+                PeerResponse pr = recommendation.get("recommendations?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8),
+                        CatalogCache.PRODUCTS);
                 if (pr.ok()) {
                     Http.relay(ctx, pr);
                     return;
@@ -232,7 +234,7 @@ public final class GatewayService implements ShopModule {
             Json.text(body, "password", 256);
             PeerResponse pr;
             try {
-                pr = auth.post("login", Json.write(body), Map.of());
+                pr = auth.send("POST", "login", Json.write(body), Map.of(), ResponseContract.requires("token"));
             } catch (Exception e) {
                 throw ApiException.unavailable("auth_unavailable", "logging in is not possible right now because the "
                         + "auth service is unavailable; existing sessions keep working. Try again in "
@@ -278,7 +280,7 @@ public final class GatewayService implements ShopModule {
         }
         PeerResponse pr;
         try {
-            pr = order.send(method, path, json, headers);
+            pr = order.send(method, path, json, headers, ResponseContract.JSON_OBJECT);
         } catch (Exception e) {
             throw ApiException.unavailable("order_unavailable", "orders cannot be taken right now (the order service is "
                     + "unavailable); browsing still works. Try again in " + RETRY_AFTER_SECONDS + " s.", RETRY_AFTER_SECONDS);

@@ -4,6 +4,7 @@ import dev.sinew.kafka.KafkaInboxConsumer;
 import dev.sinew.kafka.KafkaInboxConsumerConfig;
 import dev.sinew.kafka.KafkaTransport;
 import dev.sinew.kafka.KafkaTransportConfig;
+import dev.sinew.micrometer.OutboxMetrics;
 import dev.sinew.opentelemetry.log.TraceMdc;
 import dev.sinew.opentelemetry.outbox.OutboxTracing;
 import dev.sinew.outbox.Inbox;
@@ -47,6 +48,7 @@ final class Messaging implements AutoCloseable {
         outbox = Outbox.create(ctx.db().dataSource(), OutboxConfig.defaults());
         inbox = Inbox.create(ctx.db().dataSource(), InboxConfig.builder().consumer(service).maxAttempts(5)
                 .backoff(Duration.ofMillis(100), Duration.ofSeconds(2)).build());
+        ctx.closeOnStop(OutboxMetrics.bind(ctx.meters(), ctx.db().dataSource())); // lag and dead letters, /metrics
         String kafka = ctx.options().kafka();
         if (kafka == null) {
             log.warn("{}: no --kafka given; messages stay in the outbox and nothing is consumed", service);

@@ -10,6 +10,7 @@ import dev.sinew.shop.runtime.Http;
 import dev.sinew.shop.runtime.Json;
 import dev.sinew.shop.runtime.PeerClient;
 import dev.sinew.shop.runtime.PeerResponse;
+import dev.sinew.shop.runtime.ResponseContract;
 import dev.sinew.shop.runtime.ServiceContext;
 import dev.sinew.shop.runtime.ShopModule;
 import io.javalin.config.RoutesConfig;
@@ -78,6 +79,8 @@ public final class OrderService implements ShopModule {
         });
         catalog.refreshEvery(scheduler, 5_000);
         scheduler.scheduleWithFixedDelay(this::retryPendingPayments, 1_000, 1_000, TimeUnit.MILLISECONDS);
+        new Reconciliation(db.dataSource(), Reconciliation.configuredAfter(), System::currentTimeMillis, ctx.meters())
+                .refreshEvery(scheduler, 5_000);
     }
 
     private void inventoryOutcome(Connection tx, IncomingMessage m) throws SQLException {
@@ -258,8 +261,8 @@ public final class OrderService implements ShopModule {
     private void charge(String orderId, String user, long total) {
         String outcome;
         try {
-            PeerResponse r = payment.post("charges", Json.write(Json.object().put("orderId", orderId).put("user", user)
-                    .put("amountCents", total)), Map.of("Idempotency-Key", orderId));
+            PeerResponse r = payment.send("POST", "charges", Json.write(Json.object().put("orderId", orderId).put("user", user)
+                    .put("amountCents", total)), Map.of("Idempotency-Key", orderId), ResponseContract.requires("status"));
             if (r.ok()) {
                 outcome = "CHARGED".equals(r.json().path("status").asText()) ? "PAID" : "PAYMENT_FAILED";
             } else {

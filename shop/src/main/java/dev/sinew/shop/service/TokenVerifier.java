@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sinew.shop.runtime.ApiException;
 import dev.sinew.shop.runtime.PeerClient;
 import dev.sinew.shop.runtime.PeerResponse;
+import dev.sinew.shop.runtime.ResponseContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ public final class TokenVerifier {
             if (key != null) {
                 return key;
             }
-            PeerResponse r = auth.get("public-key");
+            PeerResponse r = auth.get("public-key", ResponseContract.requires("key"));
             JsonNode body = r.json();
             if (!r.ok() || !body.hasNonNull("key")) {
                 throw new IOException("auth answered " + r.status() + " to GET /public-key");

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * Runs Prometheus' {@code promtool} as a child process. Missing promtool fails the test (it does
  * not skip it): the rules would otherwise go untested without anyone noticing.
  */
-final class Promtool {
+public final class Promtool {
 
     static final String MISSING = "promtool not found on the PATH (nor at -Dpromtool=...). The alert rule tests need it:"
             + " install Debian's `prometheus` package (`apt-get install -y prometheus`, it ships promtool);"
@@ -24,7 +24,7 @@ final class Promtool {
     private static final long TIMEOUT_SECONDS = 120;
 
     /** What promtool printed (stdout and stderr together) and its exit code. */
-    record Result(int exitCode, String output) {}
+    public record Result(int exitCode, String output) {}
 
     private final Path executable;
 
@@ -33,7 +33,7 @@ final class Promtool {
     }
 
     /** Finds promtool via -Dpromtool or the PATH, or fails the calling test saying how to install it. */
-    static Promtool require() {
+    public static Promtool require() {
         String property = System.getProperty("promtool");
         if (property != null && !property.isBlank()) {
             Path p = Path.of(property);
@@ -58,7 +58,12 @@ final class Promtool {
     }
 
     /** Runs {@code promtool <args>} in {@code workDir} and waits for it (at most two minutes). */
-    Result run(Path workDir, String... args) throws IOException, InterruptedException {
+    public Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        return runWithInput(workDir, "", args);
+    }
+
+    /** Runs {@code promtool <args>} with {@code input} on its stdin ({@code check metrics} reads it there). */
+    public Result runWithInput(Path workDir, String input, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.addAll(List.of(args));
@@ -66,7 +71,9 @@ final class Promtool {
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .start();
-        process.getOutputStream().close();
+        try (var stdin = process.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
         // the output is small (a few KiB even when every case fails), so reading it before waiting is safe
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -77,7 +84,7 @@ final class Promtool {
     }
 
     /** Runs promtool and fails with its whole output unless it exits with 0. */
-    String succeed(Path workDir, String... args) throws IOException, InterruptedException {
+    public String succeed(Path workDir, String... args) throws IOException, InterruptedException {
         Result r = run(workDir, args);
         if (r.exitCode() != 0) {
             fail("promtool " + String.join(" ", args) + " (in " + workDir + ") exited with " + r.exitCode() + ":\n" + r.output());
