@@ -48,7 +48,7 @@ public final class SinewMetrics implements PipelineListener, MetricsBinding {
                     .description("Calls through the whole pipeline, by outcome (fallback answers count as success)")
                     .tag(MeterNames.PIPELINE, pipeline.name())
                     .tag(MeterNames.OUTCOME, Outcomes.NAMES[i])
-                    .publishPercentileHistogram()
+                    .serviceLevelObjectives(LatencyBuckets.boundaries())
                     .register(registry));
         }
         for (Policy p : pipeline.policies()) {

@@ -1,5 +1,6 @@
 package dev.sinew.shop.jdbc;
 
+import dev.sinew.micrometer.LatencyBuckets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
@@ -63,7 +64,7 @@ final class StatementTimers {
                 .description("JDBC statements run by this service (its own SQL and the outbox/inbox), by kind and table")
                 .tag("kind", shape.kind())
                 .tag("table", shape.table())
-                .publishPercentileHistogram()
+                .serviceLevelObjectives(LatencyBuckets.boundaries())
                 .register(registry);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sinew.shop.metrics;
 
+import dev.sinew.micrometer.LatencyBuckets;
 import dev.sinew.shop.diagnose.RequestWindow;
 import dev.sinew.shop.runtime.Http;
 import io.javalin.http.Context;
@@ -42,7 +43,7 @@ public final class HttpServerMetrics {
                 .tag("status", Integer.toString(status))
                 .tag("outcome", outcome(status))
                 .tag("degraded", degraded ? "true" : "false")
-                .publishPercentileHistogram()
+                .serviceLevelObjectives(LatencyBuckets.boundaries())
                 .register(registry)
                 .record(millis == null ? 0 : (long) (millis * 1_000_000.0), TimeUnit.NANOSECONDS);
     }
