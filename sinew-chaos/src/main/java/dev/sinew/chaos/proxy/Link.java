@@ -27,8 +27,9 @@ public final class Link {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private volatile LinkFaults faults;
     private ServerSocket server;
+    private Thread acceptor;
     private int port;
-    private boolean stopped;
+    private volatile boolean stopped;
 
     Link(LinkConfig config, ExecutorService pumps, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -106,6 +107,7 @@ public final class Link {
         Thread t = new Thread(() -> acceptLoop(s), "sinew-proxy-accept-" + name());
         t.setDaemon(true);
         t.start();
+        acceptor = t;
     }
 
     private void acceptLoop(ServerSocket s) {
@@ -121,9 +123,16 @@ public final class Link {
     }
 
     private void handle(Socket client) {
-        LinkFaults f = faults;
-        Connection c;
-        if (f.reset()) {
+        try {
+            pumps.execute(() -> connect(client));
+        } catch (RejectedExecutionException e) {
+            new Connection(client, null, () -> { }).close(); // the proxy is at its thread limit or stopping
+        }
+    }
+
+    /** On a pump thread: connects upstream, starts the other direction, then pumps this one. */
+    private void connect(Socket client) {
+        if (faults.reset()) {
             new Connection(client, null, () -> { }).reset();
             return;
         }
@@ -137,26 +146,42 @@ public final class Link {
             return;
         }
         Connection[] self = new Connection[1];
-        c = new Connection(client, upstream, () -> connections.remove(self[0]));
+        Connection c = new Connection(client, upstream, () -> connections.remove(self[0]));
         self[0] = c;
         connections.add(c);
+        if (stopped) {
+            c.close(); // stop() ran while we connected
+            return;
+        }
         try {
-            pumps.execute(new Pump(c, client, upstream, () -> faults, clock));
             pumps.execute(new Pump(c, upstream, client, () -> faults, clock));
         } catch (RejectedExecutionException e) {
-            c.close(); // the proxy is at its thread limit or stopping
+            c.close();
+            return;
         }
+        new Pump(c, client, upstream, () -> faults, clock).run();
     }
 
+    /**
+     * Closes the listening socket and waits for the accept thread to leave: until it does, the JDK
+     * defers the real close and the kernel keeps accepting connections on the port.
+     */
     private void closeServer() {
-        if (server != null) {
-            try {
-                server.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-            server = null;
+        if (server == null) {
+            return;
         }
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        server = null;
+        try {
+            acceptor.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        acceptor = null;
     }
 
     /** Closes the listening socket and every connection. */
