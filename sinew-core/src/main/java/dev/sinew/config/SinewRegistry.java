@@ -42,11 +42,13 @@ public final class SinewRegistry {
     private final Clock clock;
     private final List<PipelineListener> listeners;
     private final List<Function<String, ? extends Policy>> outerFactories = new CopyOnWriteArrayList<>();
+    private final List<Function<String, ? extends Policy>> innerFactories = new CopyOnWriteArrayList<>();
     private final Classifier classifier;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Pipeline> pipelines = new ConcurrentHashMap<>();
     private final Map<String, Fallback> fallbacks = new ConcurrentHashMap<>();
     private final Map<String, List<Policy>> outerPolicies = new ConcurrentHashMap<>();
+    private final Map<String, List<Policy>> innerPolicies = new ConcurrentHashMap<>();
     private final Map<String, RetryBudget> budgets = new ConcurrentHashMap<>();
     private final List<Consumer<Pipeline>> watchers = new CopyOnWriteArrayList<>();
     private volatile RegistryPlan plan;
@@ -156,6 +158,27 @@ public final class SinewRegistry {
         }
     }
 
+    /**
+     * Puts a policy innermost on every pipeline, those created so far and those created later,
+     * right next to the call and inside the per-attempt timeout: {@code factory} makes one instance
+     * per pipeline from its name. What it does is seen by every other policy as if the downstream
+     * did it, so it is the place for fault injection. It stays in place across {@link #reconfigure};
+     * policies added earlier stay outside those added later.
+     */
+    public void addInnerPolicy(Function<String, ? extends Policy> factory) {
+        Objects.requireNonNull(factory, "factory");
+        lock.lock();
+        try {
+            innerFactories.add(factory);
+            for (Pipeline p : pipelines.values()) {
+                innerPolicies.computeIfAbsent(p.name(), n -> new CopyOnWriteArrayList<>()).add(outer(factory, p.name()));
+                p.replacePolicies(policies(p, plan.pipeline(p.name()), fallbacks.get(p.name())));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static Policy outer(Function<String, ? extends Policy> factory, String pipeline) {
         return Objects.requireNonNull(factory.apply(pipeline), "outer policy factory returned null for pipeline " + pipeline);
     }
@@ -207,6 +230,14 @@ public final class SinewRegistry {
                 b.add(outer.toArray(Policy[]::new));
             }
             b.add(policies(null, pp, fallback).toArray(Policy[]::new));
+            if (!innerFactories.isEmpty()) {
+                List<Policy> inner = new CopyOnWriteArrayList<>();
+                for (Function<String, ? extends Policy> f : innerFactories) {
+                    inner.add(outer(f, name));
+                }
+                innerPolicies.put(name, inner);
+                b.add(inner.toArray(Policy[]::new));
+            }
             Pipeline p = b.build();
             if (fallback != null) {
                 fallbacks.put(name, fallback);
@@ -270,6 +301,9 @@ public final class SinewRegistry {
                 t.reconfigure(pp.timeout());
             }
             list.add(t != null ? t : Timeout.of(PipelinePlan.TIMEOUT, pp.timeout()));
+        }
+        if (existing != null) {
+            list.addAll(innerPolicies.getOrDefault(existing.name(), List.of()));
         }
         return list;
     }

@@ -211,6 +211,25 @@ class SinewRegistryTest {
     }
 
     @Test
+    void anInnerPolicySitsNextToTheCallOnEveryPipelineAndSurvivesReconfigure() throws Exception {
+        SinewRegistry r = registry(Map.of());
+        Pipeline before = r.pipeline("search", Fallback.ofValue("fb"));
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        r.addInnerPolicy(pipeline -> new Marking("fault", pipeline, log));
+        r.addOuterPolicy(pipeline -> new Marking("mark", pipeline, log));
+        Pipeline after = r.pipeline("payment");
+        assertThat(names(before)).containsExactly("mark", "fallback", "retry", "breaker", "bulkhead", "timeout", "fault");
+        assertThat(names(after)).containsExactly("mark", "retry", "breaker", "bulkhead", "timeout", "fault");
+        Policy fault = before.policy("fault").orElseThrow();
+
+        r.reconfigure(Map.of("sinew.pipeline.search.bulkhead.enabled", "false"));
+        assertThat(names(before)).containsExactly("mark", "fallback", "retry", "breaker", "timeout", "fault");
+        assertThat(before.policy("fault")).containsSame(fault);
+        assertThat(after.call(() -> "y")).isEqualTo("y");
+        assertThat(log).containsExactly("payment", "payment");
+    }
+
+    @Test
     void anAddedListenerHearsPipelinesCreatedBeforeAndAfter() {
         SinewRegistry r = registry(Map.of());
         Pipeline before = r.pipeline("search");

@@ -1,0 +1,28 @@
+package dev.sinew.chaos.experiment;
+
+/** The faults an experiment can inject into its target. */
+public enum FaultKind implements Labeled {
+    /** kill -9 the target's process. */
+    KILL("kill"),
+    /** stop the process with SIGSTOP, resume it afterwards. */
+    FREEZE("freeze"),
+    /** add latency to the target's links. */
+    LATENCY("latency"),
+    /** accept connections to the target but never answer. */
+    BLACKHOLE("blackhole"),
+    /** fail a share of the target's calls. */
+    ERROR_RATE("error-rate"),
+    /** take the message broker away. */
+    BROKER_DOWN("broker-down");
+
+    private final String label;
+
+    FaultKind(String label) {
+        this.label = label;
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+}
