@@ -38,7 +38,6 @@ public final class Inbox {
     static final String PROCESSED = "PROCESSED";
     static final String DEAD = "DEAD";
     static final int MAX_ERROR_CHARS = 8000;
-    private static final int LOOKUP_CHUNK = 500;
 
     private final DataSource dataSource;
     private final InboxConfig config;
@@ -183,21 +182,21 @@ public final class Inbox {
         }
     }
 
+    /**
+     * The ids of {@code messages} this consumer has recorded already: one primary-key lookup per
+     * message with one prepared statement (an IN list is not reliably an index lookup on H2, and
+     * scanning the inbox grows with its size).
+     */
     private Set<String> alreadySeen(Connection c, List<IncomingMessage> messages) throws SQLException {
         Set<String> seen = new HashSet<>();
-        for (int from = 0; from < messages.size(); from += LOOKUP_CHUNK) {
-            List<IncomingMessage> chunk = messages.subList(from, Math.min(messages.size(), from + LOOKUP_CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM " + Schema.INBOX
-                    + " WHERE consumer = ? AND message_id IN ("
-                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
-                ps.setString(1, config.consumer());
-                int i = 2;
-                for (IncomingMessage m : chunk) {
-                    ps.setString(i++, m.messageId());
-                }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + Schema.INBOX
+                + " WHERE consumer = ? AND message_id = ?")) {
+            ps.setString(1, config.consumer());
+            for (IncomingMessage m : messages) {
+                ps.setString(2, m.messageId());
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        seen.add(rs.getString(1));
+                    if (rs.next()) {
+                        seen.add(m.messageId());
                     }
                 }
             }

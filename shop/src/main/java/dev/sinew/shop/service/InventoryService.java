@@ -177,7 +177,7 @@ public final class InventoryService implements ShopModule {
 
     @Override
     public boolean ready(ObjectNode status) {
-        status.put("kafka", messaging.kafkaConfigured() ? (messaging.consumer().failing() ? "FAILING" : "UP") : "NOT_CONFIGURED");
+        status.put("kafka", messaging.kafkaConfigured() ? (messaging.consumerFailing() ? "FAILING" : "UP") : "NOT_CONFIGURED");
         return true;
     }
 

@@ -40,7 +40,8 @@ final class Messaging implements AutoCloseable {
     private final OutboxTracing tracing;
     private KafkaTransport transport;
     private Relay relay;
-    private KafkaInboxConsumer consumer;
+    private volatile KafkaInboxConsumer consumer;
+    private Thread consumerStart;
 
     Messaging(ServiceContext ctx, String consumes, MessageHandler handler) throws SQLException {
         String service = ctx.options().service();
@@ -61,10 +62,22 @@ final class Messaging implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(50)).leaseDuration(Duration.ofSeconds(5))
                 .leaseRenewInterval(Duration.ofSeconds(1)).backoff(Duration.ofMillis(100), Duration.ofSeconds(2))
                 .closeTimeout(Duration.ofSeconds(3)).build());
-        consumer = KafkaInboxConsumer.start(inbox, traced(handler), KafkaInboxConsumerConfig.builder().bootstrapServers(kafka)
+        KafkaInboxConsumerConfig consumerConfig = KafkaInboxConsumerConfig.builder().bootstrapServers(kafka)
                 .groupId(service).topics(consumes).clientId(service + "-consumer")
                 .property("group.instance.id", service + "-1")
-                .backoff(Duration.ofMillis(200), Duration.ofSeconds(2)).build());
+                .backoff(Duration.ofMillis(200), Duration.ofSeconds(2)).build();
+        // creating a Kafka consumer costs ~300 ms of class loading; the service can serve without it (what it
+        // consumes waits in Kafka), so it starts beside the HTTP server instead of before it
+        MessageHandler tracedHandler = traced(handler);
+        consumerStart = new Thread(() -> {
+            try {
+                consumer = KafkaInboxConsumer.start(inbox, tracedHandler, consumerConfig);
+            } catch (RuntimeException e) {
+                log.error("{}: the Kafka inbox consumer could not start", service, e);
+            }
+        }, service + "-consumer-start");
+        consumerStart.setDaemon(true);
+        consumerStart.start();
     }
 
     /**
@@ -85,21 +98,31 @@ final class Messaging implements AutoCloseable {
     }
 
     boolean kafkaConfigured() {
-        return consumer != null;
+        return transport != null;
+    }
+
+    /** True while the inbox consumer backs off after failures (false before it has started). */
+    boolean consumerFailing() {
+        KafkaInboxConsumer c = consumer;
+        return c != null && c.failing();
     }
 
     Relay relay() {
         return relay;
     }
 
-    KafkaInboxConsumer consumer() {
-        return consumer;
-    }
-
     @Override
     public void close() {
-        if (consumer != null) {
-            consumer.close();
+        if (consumerStart != null) {
+            try {
+                consumerStart.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        KafkaInboxConsumer c = consumer;
+        if (c != null) {
+            c.close();
         }
         if (relay != null) {
             relay.close();

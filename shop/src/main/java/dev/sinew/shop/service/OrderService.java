@@ -66,7 +66,10 @@ public final class OrderService implements ShopModule {
                 + "total_cents BIGINT NOT NULL, status VARCHAR(24) NOT NULL, inventory_status VARCHAR(24) NOT NULL, "
                 + "payment_attempts INT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, "
                 + "CONSTRAINT orders_idempotency UNIQUE (user_name, idempotency_key))",
-                "CREATE INDEX IF NOT EXISTS orders_status ON orders (status, updated_ms)");
+                "CREATE INDEX IF NOT EXISTS orders_status ON orders (status, updated_ms)",
+                // placement repair bookkeeping (added after the first release: migrate older databases in place)
+                "ALTER TABLE orders ADD COLUMN IF NOT EXISTS placed_republished INT DEFAULT 0 NOT NULL",
+                "ALTER TABLE orders ADD COLUMN IF NOT EXISTS placed_republished_ms BIGINT");
         payment = ctx.peer("payment");
         tokens = new TokenVerifier(ctx.peer("auth"), ctx.options().dataDir());
         tokens.prefetch();
@@ -81,6 +84,16 @@ public final class OrderService implements ShopModule {
         scheduler.scheduleWithFixedDelay(this::retryPendingPayments, 1_000, 1_000, TimeUnit.MILLISECONDS);
         new Reconciliation(db.dataSource(), Reconciliation.configuredAfter(), System::currentTimeMillis, ctx.meters())
                 .refreshEvery(scheduler, 5_000);
+        new PlacementRepair(db.dataSource(), messaging, PlacementRepair.configuredAfter(), System::currentTimeMillis,
+                ctx.meters()).runEvery(scheduler, 5_000);
+    }
+
+    /** The OrderPlaced message inventory reserves stock for (also published again by {@link PlacementRepair}). */
+    static ObjectNode orderPlaced(String orderId, String user, long totalCents, JsonNode items) {
+        ObjectNode placed = Json.object().put("type", "OrderPlaced").put("orderId", orderId).put("user", user)
+                .put("totalCents", totalCents);
+        placed.set("items", items);
+        return placed;
     }
 
     private void inventoryOutcome(Connection tx, IncomingMessage m) throws SQLException {
@@ -167,9 +180,7 @@ public final class OrderService implements ShopModule {
 
         String orderId = "o-" + UUID.randomUUID();
         long now = System.currentTimeMillis();
-        ObjectNode placed = Json.object().put("type", "OrderPlaced").put("orderId", orderId).put("user", user)
-                .put("totalCents", total);
-        placed.set("items", items);
+        ObjectNode placed = orderPlaced(orderId, user, total, items);
         try (Connection tx = db.connection()) {
             tx.setAutoCommit(false);
             try (PreparedStatement ps = tx.prepareStatement("INSERT INTO orders (id, user_name, idempotency_key, request_hash, "

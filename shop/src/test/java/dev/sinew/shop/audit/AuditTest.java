@@ -23,7 +23,7 @@ class AuditTest {
     @BeforeEach
     void schemas() throws Exception {
         sql("order", "CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY, status VARCHAR(24), inventory_status VARCHAR(24), "
-                + "created_ms BIGINT, updated_ms BIGINT)");
+                + "created_ms BIGINT, updated_ms BIGINT, placed_republished INT DEFAULT 0)");
         sql("payment", "CREATE TABLE charges (charge_id VARCHAR(64) PRIMARY KEY, order_id VARCHAR(64), status VARCHAR(16))");
         sql("inventory", "CREATE TABLE reservations (order_id VARCHAR(64) PRIMARY KEY, status VARCHAR(16), items VARCHAR(8000))",
                 "CREATE TABLE stock (product_id VARCHAR(32) PRIMARY KEY, available INT, reserved INT)",
@@ -113,7 +113,8 @@ class AuditTest {
     }
 
     private void order(String id, String status, String inventory, long ms) throws Exception {
-        sql("order", "INSERT INTO orders VALUES ('" + id + "', '" + status + "', '" + inventory + "', " + ms + ", " + ms + ")");
+        sql("order", "INSERT INTO orders (id, status, inventory_status, created_ms, updated_ms) VALUES ('" + id + "', '"
+                + status + "', '" + inventory + "', " + ms + ", " + ms + ")");
     }
 
     private void sql(String service, String... statements) throws Exception {
