@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The order service's anti-entropy for the inventory handoff: an accepted order whose inventory
  * outcome has not arrived {@code after} its OrderPlaced (default 60 s,
  * {@code -Dsinew.shop.repair.after=30s}) gets its OrderPlaced published again, at most once per
- * {@code after}. Inventory decides once per order id (a second OrderPlaced for a decided order is
+ * {@code after}, and only once that OrderPlaced has left the outbox (while the broker is down it is
+ * waiting, not lost). Inventory decides once per order id (a second OrderPlaced for a decided order is
  * ignored), so this is safe whatever happened to the first message; it turns a message lost
  * anywhere on the way (a bug, an operator deleting a topic, a restored backup) into a delay instead
  * of an order that never ships. Every repair is logged (WARN, with the order id), counted in
@@ -77,8 +78,11 @@ final class PlacementRepair {
         long cutoff = now - after.toMillis();
         List<String> due = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id FROM orders WHERE inventory_status = 'PENDING' "
-                     + "AND COALESCE(placed_republished_ms, created_ms) < ? ORDER BY created_ms")) {
+             // only orders whose OrderPlaced has left the outbox: one still waiting there (broker down) is not lost
+             PreparedStatement ps = c.prepareStatement("SELECT o.id FROM orders o WHERE o.inventory_status = 'PENDING' "
+                     + "AND COALESCE(o.placed_republished_ms, o.created_ms) < ? AND NOT EXISTS (SELECT 1 FROM sinew_outbox m "
+                     + "WHERE m.msg_key = o.id AND m.topic = '" + Messaging.ORDERS_TOPIC + "' AND m.sent_ms IS NULL) "
+                     + "ORDER BY o.created_ms")) {
             ps.setLong(1, cutoff);
             ps.setMaxRows(MAX_PER_ROUND);
             try (ResultSet rs = ps.executeQuery()) {
