@@ -38,7 +38,7 @@ final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append(markdown ? "| metric |" : String.format(Locale.ROOT, "%-44s", "metric"));
         for (Result r : results) {
-            sb.append(markdown ? " " + r.kind().label() + " |" : String.format(Locale.ROOT, "%14s", r.kind().label()));
+            sb.append(markdown ? " " + r.kind().label() + " |" : String.format(Locale.ROOT, "%16s", r.kind().label()));
         }
         sb.append('\n');
         if (markdown) {
@@ -79,7 +79,7 @@ final class Report {
         sb.append(markdown ? "| " + name + " |" : String.format(Locale.ROOT, "%-44s", name));
         for (Result r : results) {
             String v = value.apply(r);
-            sb.append(markdown ? " " + v + " |" : String.format(Locale.ROOT, "%14s", v));
+            sb.append(markdown ? " " + v + " |" : String.format(Locale.ROOT, "%16s", v));
         }
         sb.append('\n');
     }
