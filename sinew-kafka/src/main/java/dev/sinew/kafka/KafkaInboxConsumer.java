@@ -213,6 +213,10 @@ public final class KafkaInboxConsumer implements AutoCloseable {
                     }
                 }
                 long last = part.get(part.size() - 1).offset();
+                if (log.isDebugEnabled()) {
+                    log.debug("Kafka inbox consumer {}: {} offsets {}..{} settled", config.clientId(), tp,
+                            part.get(0).offset(), last);
+                }
                 settled.put(tp, new OffsetAndMetadata(last + 1));
                 next.put(tp, last + 1);
                 commitSettled();
@@ -257,6 +261,7 @@ public final class KafkaInboxConsumer implements AutoCloseable {
         try {
             consumer.commitSync(offsets);
             commits.incrementAndGet();
+            log.debug("Kafka inbox consumer {}: committed {}", config.clientId(), offsets);
             offsets.forEach(settled::remove);
         } catch (CommitFailedException | RebalanceInProgressException e) {
             // the partitions moved to another member, which will see these records again; the inbox skips them

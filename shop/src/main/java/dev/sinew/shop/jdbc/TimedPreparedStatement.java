@@ -23,7 +23,6 @@ import java.sql.SQLXML;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Calendar;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link PreparedStatement} timed on the {@code shop.jdbc.statements} timer resolved once, from
@@ -47,24 +46,12 @@ final class TimedPreparedStatement extends TimedStatement implements PreparedSta
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        Timer t = timer();
-        long t0 = System.nanoTime();
-        try {
-            return ps.executeQuery();
-        } finally {
-            t.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-        }
+        return SqlTiming.timed(timer(), () -> ps.executeQuery());
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        Timer t = timer();
-        long t0 = System.nanoTime();
-        try {
-            return ps.executeUpdate();
-        } finally {
-            t.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-        }
+        return SqlTiming.timed(timer(), () -> ps.executeUpdate());
     }
 
     @Override
@@ -169,13 +156,7 @@ final class TimedPreparedStatement extends TimedStatement implements PreparedSta
 
     @Override
     public boolean execute() throws SQLException {
-        Timer t = timer();
-        long t0 = System.nanoTime();
-        try {
-            return ps.execute();
-        } finally {
-            t.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-        }
+        return SqlTiming.timed(timer(), () -> ps.execute());
     }
 
     @Override
@@ -350,13 +331,7 @@ final class TimedPreparedStatement extends TimedStatement implements PreparedSta
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        Timer t = timer();
-        long t0 = System.nanoTime();
-        try {
-            return ps.executeLargeUpdate();
-        } finally {
-            t.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-        }
+        return SqlTiming.timed(timer(), () -> ps.executeLargeUpdate());
     }
 
 }

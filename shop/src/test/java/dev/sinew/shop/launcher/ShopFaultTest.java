@@ -67,7 +67,9 @@ class ShopFaultTest {
         StringBuilder report = new StringBuilder();
 
         long t0 = System.nanoTime();
-        try (Shop shop = Shop.builder().dataDir(dir).build().start()) {
+        // the inbox consumers log their settled and committed offsets, so a lost message can be traced
+        try (Shop shop = Shop.builder().dataDir(dir).jvmArgs(List.of("-Xmx128m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Dsinew.log.inbox=DEBUG")).build().start()) {
             report.append(String.format("shop started in %.1f s%n", (System.nanoTime() - t0) / 1e9));
             LoadGenerator load = LoadGenerator.start(LoadConfig.builder().target(shop.gatewayUrl()).rate(rate)
                     .duration(Duration.ofMinutes(30)).mix(LoadConfig.DEFAULT_MIX + ",pay=5").seed(42).build());
@@ -121,6 +123,14 @@ class ShopFaultTest {
             report.append("\naudit after recovery:\n").append(last.format());
             if (!last.passed()) {
                 problems.add("audit: " + last.violationCount() + " violation(s): " + last.violations());
+                keepLogs(dir);
+            }
+            long repaired = last.counts().getOrDefault("orders repaired (OrderPlaced published again)", 0L);
+            if (repaired > 0) {
+                // not a failure of the shop (the repair is part of it), but an OrderPlaced did not make it the
+                // first time: keep the evidence (issue 5's open lost-message question)
+                report.append(String.format("%nNOTE: %d order(s) needed the placement repair; logs kept in "
+                        + "target/shop-faults-logs%n", repaired));
                 keepLogs(dir);
             }
         } finally {
