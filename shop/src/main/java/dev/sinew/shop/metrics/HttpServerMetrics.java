@@ -7,6 +7,8 @@ import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +25,11 @@ public final class HttpServerMetrics {
 
     private final MeterRegistry registry;
     private final RequestWindow window;
+    /** One timer per tag combination, built once: a request only looks its timer up. */
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+
+    private record Key(String method, String route, int status, boolean degraded) {
+    }
 
     public HttpServerMetrics(MeterRegistry registry, RequestWindow window) {
         this.registry = registry;
@@ -36,16 +43,20 @@ public final class HttpServerMetrics {
         Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
         String route = endpoint != null ? endpoint.path : status == 404 ? "NOT_FOUND" : "UNMATCHED";
         boolean degraded = ctx.res().containsHeader(Http.DEGRADED_HEADER);
-        Timer.builder(NAME)
-                .description("HTTP answers of this service, by route template, status and whether degraded")
-                .tag("method", ctx.method().name())
-                .tag("route", route)
-                .tag("status", Integer.toString(status))
-                .tag("outcome", outcome(status))
-                .tag("degraded", degraded ? "true" : "false")
-                .serviceLevelObjectives(LatencyBuckets.boundaries())
-                .register(registry)
+        timers.computeIfAbsent(new Key(ctx.method().name(), route, status, degraded), this::timer)
                 .record(millis == null ? 0 : (long) (millis * 1_000_000.0), TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(Key k) {
+        return Timer.builder(NAME)
+                .description("HTTP answers of this service, by route template, status and whether degraded")
+                .tag("method", k.method())
+                .tag("route", k.route())
+                .tag("status", Integer.toString(k.status()))
+                .tag("outcome", outcome(k.status()))
+                .tag("degraded", k.degraded() ? "true" : "false")
+                .serviceLevelObjectives(LatencyBuckets.boundaries())
+                .register(registry);
     }
 
     static String outcome(int status) {
