@@ -65,6 +65,8 @@ public final class Relay implements AutoCloseable {
     private volatile int failures;
     private Connection connection;
     private int rotation;
+    private final ClaimFloors floors;
+    private Set<Integer> claimedLast = Set.of();
     private static final int MARK_CHUNK = 1000;
 
     private Relay(DataSource dataSource, Transport transport, RelayConfig config) {
@@ -73,6 +75,8 @@ public final class Relay implements AutoCloseable {
         this.config = config;
         this.owner = config.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.backoff = Backoff.decorrelatedJitter(config.backoffInitial(), config.backoffMax());
+        this.floors = new ClaimFloors(Schema.PARTITIONS, config.lateCommitWindow().toMillis(),
+                config.sweepInterval().toMillis(), config.clock().millis());
         this.thread = new Thread(this::run, "sinew-relay-" + owner);
         this.thread.setDaemon(true);
     }
@@ -275,7 +279,8 @@ public final class Relay implements AutoCloseable {
      * (on PostgreSQL a row lock makes the commit write and flush WAL).
      */
     private int sendBatch(Connection c, boolean probe) throws SQLException, TransportFailure {
-        if (probe && !anyUnsent(c)) {
+        long startMs = config.clock().millis();
+        if (probe && !anyUnsent(c, startMs)) {
             return 0;
         }
         List<Integer> mine = new ArrayList<>();
@@ -288,43 +293,75 @@ public final class Relay implements AutoCloseable {
                 }
             }
         }
+        for (int p : mine) {
+            if (!claimedLast.contains(p)) {
+                floors.reset(p);
+            }
+        }
+        claimedLast = Set.copyOf(mine);
         if (mine.isEmpty()) {
             c.commit();
             owned = Set.of();
             return 0;
         }
+        boolean sweep = floors.sweepDue(startMs);
+        long highestId = highestId(c);
         // One indexed query per partition: the claim index (partition_no, sent_ms, id) yields a
-        // partition's unsent rows in id order, so the database reads only the rows it returns.
+        // partition's unsent rows in id order from the partition's floor (see ClaimFloors), so the
+        // database reads only the rows it returns, not the dead entries of rows sent before.
         // Order only matters within a partition; the start rotates so no partition starves.
         List<OutboxMessage> batch = new ArrayList<>();
+        int checked = 0;
+        long[] through = new long[mine.size()];
         int start = Math.floorMod(rotation++, mine.size());
         try (PreparedStatement ps = c.prepareStatement("SELECT id, message_id, topic, msg_key, payload, headers, created_ms FROM "
-                + Schema.OUTBOX + " WHERE partition_no = ? AND sent_ms IS NULL"
+                + Schema.OUTBOX + " WHERE partition_no = ? AND sent_ms IS NULL AND id > ?"
                 + " ORDER BY partition_no, sent_ms, id LIMIT ? FOR UPDATE SKIP LOCKED")) {
-            for (int i = 0; i < mine.size() && batch.size() < config.batchSize(); i++) {
-                ps.setInt(1, mine.get((start + i) % mine.size()));
-                ps.setInt(2, config.batchSize() - batch.size());
+            for (; checked < mine.size() && batch.size() < config.batchSize(); checked++) {
+                int p = mine.get((start + checked) % mine.size());
+                int limit = config.batchSize() - batch.size();
+                ps.setInt(1, p);
+                ps.setLong(2, sweep ? 0 : floors.floor(p, startMs));
+                ps.setInt(3, limit);
+                int rows = 0;
+                long last = 0;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        batch.add(new OutboxMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        last = rs.getLong(1);
+                        batch.add(new OutboxMessage(last, rs.getString(2), rs.getString(3), rs.getString(4),
                                 rs.getBytes(5), HeaderCodec.decode(rs.getString(6)), Instant.ofEpochMilli(rs.getLong(7))));
+                        rows++;
                     }
                 }
+                through[checked] = rows < limit ? Math.max(highestId, last) : last;
             }
         }
-        if (batch.isEmpty()) {
-            c.commit();
-            return 0;
-        }
-        try {
-            transport.send(Collections.unmodifiableList(batch));
-        } catch (Exception e) {
-            c.rollback();
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+        if (!batch.isEmpty()) {
+            try {
+                transport.send(Collections.unmodifiableList(batch));
+            } catch (Exception e) {
+                c.rollback();
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new TransportFailure(e);
             }
-            throw new TransportFailure(e);
+            markSent(c, batch);
         }
+        c.commit();
+        long now = config.clock().millis();
+        for (int i = 0; i < checked; i++) {
+            floors.proven(mine.get((start + i) % mine.size()), through[i]);
+        }
+        floors.settle(now);
+        if (sweep) {
+            floors.swept(batch.size() >= config.batchSize(), now);
+        }
+        sent.addAndGet(batch.size());
+        return batch.size();
+    }
+
+    private void markSent(Connection c, List<OutboxMessage> batch) throws SQLException {
         long now = config.clock().millis();
         for (int from = 0; from < batch.size(); from += MARK_CHUNK) {
             List<OutboxMessage> chunk = batch.subList(from, Math.min(batch.size(), from + MARK_CHUNK));
@@ -338,9 +375,14 @@ public final class Relay implements AutoCloseable {
                 ps.executeUpdate();
             }
         }
-        c.commit();
-        sent.addAndGet(batch.size());
-        return batch.size();
+    }
+
+    /** The highest id in the outbox now (0 if empty): what a drained claim proves sent. */
+    private static long highestId(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM " + Schema.OUTBOX);
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     /**
@@ -348,18 +390,19 @@ public final class Relay implements AutoCloseable {
      * that saves the locking claim when there is nothing to do: a row committed right after it is
      * found by the next poll; a partition owned since is included from the next renewal on.
      */
-    private boolean anyUnsent(Connection c) throws SQLException {
+    private boolean anyUnsent(Connection c, long nowMs) throws SQLException {
         Set<Integer> parts = owned;
         if (parts.isEmpty()) {
             return false;
         }
         boolean any;
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + Schema.OUTBOX + " WHERE partition_no IN ("
-                + String.join(", ", Collections.nCopies(parts.size(), "?")) + ") AND sent_ms IS NULL LIMIT 1")) {
+                + String.join(", ", Collections.nCopies(parts.size(), "?")) + ") AND sent_ms IS NULL AND id > ? LIMIT 1")) {
             int i = 1;
             for (int p : parts) {
                 ps.setInt(i++, p);
             }
+            ps.setLong(i, floors.sweepDue(nowMs) ? 0 : floors.lowestFloor(parts, nowMs));
             try (ResultSet rs = ps.executeQuery()) {
                 any = rs.next();
             }

@@ -19,6 +19,9 @@ import java.time.Duration;
  * <tr><td>{@code retention}</td><td>1h</td><td>sent rows are deleted after this</td></tr>
  * <tr><td>{@code purge-interval}</td><td>1m</td><td>how often the purge runs</td></tr>
  * <tr><td>{@code close-timeout}</td><td>10s</td><td>how long close() waits for the batch in flight</td></tr>
+ * <tr><td>{@code late-commit-window}</td><td>2s</td><td>a claim skips rows proven sent at least this long ago; a
+ * producer transaction that commits later than this after inserting its row is sent by the next sweep</td></tr>
+ * <tr><td>{@code sweep-interval}</td><td>10s</td><td>how often a claim ignores those floors and looks from the start of each partition</td></tr>
  * <tr><td>{@code clock}</td><td>UTC system clock</td><td>wall clock for lease expiry, sent time, purge and lag</td></tr>
  * </table>
  */
@@ -34,6 +37,8 @@ public final class RelayConfig {
     private final Duration retention;
     private final Duration purgeInterval;
     private final Duration closeTimeout;
+    private final Duration lateCommitWindow;
+    private final Duration sweepInterval;
     private final Clock clock;
     private final RandomSource random;
 
@@ -48,6 +53,8 @@ public final class RelayConfig {
         retention = b.retention;
         purgeInterval = b.purgeInterval;
         closeTimeout = b.closeTimeout;
+        lateCommitWindow = b.lateCommitWindow;
+        sweepInterval = b.sweepInterval;
         clock = b.clock;
         random = b.random;
     }
@@ -72,6 +79,8 @@ public final class RelayConfig {
         b.retention = retention;
         b.purgeInterval = purgeInterval;
         b.closeTimeout = closeTimeout;
+        b.lateCommitWindow = lateCommitWindow;
+        b.sweepInterval = sweepInterval;
         b.clock = clock;
         b.random = random;
         return b;
@@ -117,6 +126,14 @@ public final class RelayConfig {
         return closeTimeout;
     }
 
+    public Duration lateCommitWindow() {
+        return lateCommitWindow;
+    }
+
+    public Duration sweepInterval() {
+        return sweepInterval;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -137,6 +154,8 @@ public final class RelayConfig {
         private Duration retention = Duration.ofHours(1);
         private Duration purgeInterval = Duration.ofMinutes(1);
         private Duration closeTimeout = Duration.ofSeconds(10);
+        private Duration lateCommitWindow = Duration.ofSeconds(2);
+        private Duration sweepInterval = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
         private RandomSource random = RandomSource.threadLocal();
 
@@ -198,6 +217,21 @@ public final class RelayConfig {
             return this;
         }
 
+        /**
+         * How old a proof that a partition was drained must be before claims start above it
+         * ({@code late-commit-window}): longer than nearly all producer transactions.
+         */
+        public Builder lateCommitWindow(Duration d) {
+            this.lateCommitWindow = d;
+            return this;
+        }
+
+        /** How often a claim looks from the start of each partition ({@code sweep-interval}). */
+        public Builder sweepInterval(Duration d) {
+            this.sweepInterval = d;
+            return this;
+        }
+
         /** Wall clock ({@code clock}). */
         public Builder clock(Clock clock) {
             this.clock = clock;
@@ -230,6 +264,8 @@ public final class RelayConfig {
             ConfigChecks.positive("retention", retention);
             ConfigChecks.positive("purge-interval", purgeInterval);
             ConfigChecks.positive("close-timeout", closeTimeout);
+            ConfigChecks.positive("late-commit-window", lateCommitWindow);
+            ConfigChecks.positive("sweep-interval", sweepInterval);
             ConfigChecks.notNull("clock", clock);
             ConfigChecks.notNull("random", random);
             return new RelayConfig(this);

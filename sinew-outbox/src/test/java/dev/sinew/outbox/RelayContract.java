@@ -273,6 +273,69 @@ abstract class RelayContract extends DbTestBase {
         assertInOrderPerKey(transport, 8, 5);
     }
 
+    void publishOne(String key, String payload) throws Exception {
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            outbox.publish(c, "orders", key, payload.getBytes(), Map.of());
+            c.commit();
+        }
+    }
+
+    List<String> payloads() {
+        return transport.accepted().stream().map(m -> new String(m.payload())).toList();
+    }
+
+    RelayConfig.Builder withFloors(MutableClock clock, Duration sweep) {
+        return fast().clock(clock).leaseDuration(Duration.ofSeconds(30)).lateCommitWindow(Duration.ofSeconds(1))
+                .sweepInterval(sweep);
+    }
+
+    @Test
+    void aRowWhoseTransactionCommitsWithinTheLateCommitWindowIsSentAtOnce() throws Exception {
+        MutableClock clock = new MutableClock();
+        start(withFloors(clock, Duration.ofHours(1)).build());
+        publishOne("k", "a1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.size() == 1);
+        clock.advance(Duration.ofMillis(1500)); // the proof that a1 is sent is now a floor
+        try (Connection held = db.dataSource().getConnection()) {
+            held.setAutoCommit(false);
+            outbox.publish(held, "orders", "k", "late".getBytes(), Map.of()); // takes its id now
+            publishOne("k", "a2"); // a higher id, committed and sent first
+            await().atMost(Duration.ofSeconds(10)).until(() -> transport.size() == 2);
+            held.commit(); // no time passed: well within the window
+        }
+        // the clock stands still, so no sweep can run: only a floor below the late row finds it
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.size() == 3);
+        assertThat(payloads()).containsExactly("a1", "a2", "late");
+        assertThat(transport.duplicates()).isEmpty();
+    }
+
+    @Test
+    void aRowWhoseTransactionOutlastsTheLateCommitWindowIsSentByTheSweep() throws Exception {
+        MutableClock clock = new MutableClock();
+        start(withFloors(clock, Duration.ofSeconds(10)).build());
+        publishOne("k", "a1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.size() == 1);
+        try (Connection held = db.dataSource().getConnection()) {
+            held.setAutoCommit(false);
+            outbox.publish(held, "orders", "k", "late".getBytes(), Map.of());
+            clock.advance(Duration.ofMillis(300));
+            publishOne("k", "a2");
+            await().atMost(Duration.ofSeconds(10)).until(() -> transport.size() == 2);
+            clock.advance(Duration.ofMillis(1500)); // the proof that a2 (above late) is sent is now a floor
+            held.commit();
+        }
+        publishOne("k", "a3");
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.size() == 3);
+        assertThat(payloads()).as("claims start above the floor, so the late row is skipped until a sweep")
+                .containsExactly("a1", "a2", "a3");
+        clock.advance(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.size() == 4);
+        assertThat(payloads()).containsExactly("a1", "a2", "a3", "late");
+        assertThat(transport.duplicates()).isEmpty();
+        assertThat(db.count("sinew_outbox WHERE sent_ms IS NULL")).isZero();
+    }
+
     @Test
     void anExpiredLeaseOfADeadRelayIsTakenOver() throws Exception {
         MutableClock clock = new MutableClock();
