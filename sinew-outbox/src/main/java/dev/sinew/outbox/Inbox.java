@@ -155,7 +155,7 @@ public final class Inbox {
             throws SQLException, InterruptedException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try {
+            try (PreparedStatement insert = c.prepareStatement(INSERT_INBOX)) {
                 Set<String> seen = alreadySeen(c, messages);
                 List<InboxResult> results = new ArrayList<>(messages.size());
                 for (IncomingMessage m : messages) {
@@ -164,7 +164,7 @@ public final class Inbox {
                         results.add(InboxResult.DUPLICATE);
                         continue;
                     }
-                    insertInboxRow(c, m.messageId(), PROCESSED);
+                    insertInboxRow(insert, m.messageId(), PROCESSED);
                     handler.handle(c, m);
                     results.add(InboxResult.PROCESSED);
                 }
@@ -250,15 +250,21 @@ public final class Inbox {
         return InboxResult.DEAD_LETTERED;
     }
 
+    private static final String INSERT_INBOX = "INSERT INTO " + Schema.INBOX
+            + " (consumer, message_id, status, processed_ms) VALUES (?, ?, ?, ?)";
+
     private void insertInboxRow(Connection c, String messageId, String status) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Schema.INBOX
-                + " (consumer, message_id, status, processed_ms) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, config.consumer());
-            ps.setString(2, messageId);
-            ps.setString(3, status);
-            ps.setLong(4, System.currentTimeMillis());
-            ps.executeUpdate();
+        try (PreparedStatement ps = c.prepareStatement(INSERT_INBOX)) {
+            insertInboxRow(ps, messageId, status);
         }
+    }
+
+    private void insertInboxRow(PreparedStatement ps, String messageId, String status) throws SQLException {
+        ps.setString(1, config.consumer());
+        ps.setString(2, messageId);
+        ps.setString(3, status);
+        ps.setLong(4, System.currentTimeMillis());
+        ps.executeUpdate();
     }
 
     static String errorText(Throwable t) {
