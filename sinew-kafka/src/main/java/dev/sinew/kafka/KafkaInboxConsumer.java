@@ -40,7 +40,7 @@ import dev.sinew.outbox.MessageHandler;
  * hands the partition's records to {@link Inbox#processAll}, which runs the handler and records the
  * message ids in one database transaction (falling back to one transaction per message if any of
  * them fails; a redelivered message is a duplicate and skipped; a message that keeps failing becomes
- * a dead letter). The offsets are committed ({@code commitSync}) only after {@code processAll}
+ * a dead letter). The offsets are committed ({@code commitSync}, once per poll) only after {@code processAll}
  * returned — every record processed, duplicate or dead-lettered. If it throws (the
  * database is unusable) nothing more is committed: the loop seeks back to the first unsettled record
  * of every partition in the batch, backs off (jittered, doubling up to {@code backoff-max}) and
@@ -219,13 +219,15 @@ public final class KafkaInboxConsumer implements AutoCloseable {
                 }
                 settled.put(tp, new OffsetAndMetadata(last + 1));
                 next.put(tp, last + 1);
-                commitSettled();
                 if (!running) {
                     // stop after the partition in hand
+                    commitSettled();
                     rewind(next);
                     return;
                 }
             }
+            // one offset commit for every partition of the poll, after their inbox transactions
+            commitSettled();
             failures = 0;
         } catch (InterruptedException | RuntimeException e) {
             // wakeup, interrupt, a failed commit: whatever was not settled must be polled again
