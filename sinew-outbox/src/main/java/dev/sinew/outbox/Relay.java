@@ -174,6 +174,8 @@ public final class Relay implements AutoCloseable {
         long renewMs = config.leaseRenewInterval().toMillis();
         long purgeMs = config.purgeInterval().toMillis();
         long pollNanos = config.pollInterval().toNanos();
+        long minPollNanos = Math.min(pollNanos, config.pollIntervalMin().toNanos());
+        int idle = 0;
         boolean probe = true;
         try {
             while (running) {
@@ -205,8 +207,15 @@ public final class Relay implements AutoCloseable {
                     // a message waits about one batch cycle, not a poll interval. Only a claim that found
                     // nothing sleeps.
                     probe = n < config.batchSize();
+                    // Only a claim that found nothing waits: poll-interval-min after traffic, doubling
+                    // with every further empty claim up to poll-interval. Under steady traffic a
+                    // message that just missed a claim waits milliseconds, not a poll interval; an idle
+                    // relay still polls only every poll-interval.
                     if (n == 0) {
-                        pause(pollNanos);
+                        pause(Math.min(pollNanos, minPollNanos << Math.min(idle, 20)));
+                        idle++;
+                    } else {
+                        idle = 0;
                     }
                 } catch (TransportFailure e) {
                     failures++;

@@ -12,7 +12,9 @@ import java.time.Duration;
  * <caption>Keys and defaults</caption>
  * <tr><td>{@code name}</td><td>"relay"</td><td>prefix of the relay's owner id in the lease table</td></tr>
  * <tr><td>{@code batch-size}</td><td>200</td><td>rows claimed and sent per transaction (1 to 10000)</td></tr>
- * <tr><td>{@code poll-interval}</td><td>100ms</td><td>wait after a claim that found nothing to send</td></tr>
+ * <tr><td>{@code poll-interval}</td><td>100ms</td><td>longest wait after a claim that found nothing to send</td></tr>
+ * <tr><td>{@code poll-interval-min}</td><td>5ms</td><td>the wait after the first empty claim that follows traffic; it
+ * doubles with each further empty claim up to poll-interval</td></tr>
  * <tr><td>{@code lease-duration}</td><td>10s</td><td>a partition lease not renewed for this long can be taken over</td></tr>
  * <tr><td>{@code lease-renew-interval}</td><td>3s</td><td>how often leases and the heartbeat are renewed and rebalanced; below lease-duration</td></tr>
  * <tr><td>{@code backoff-initial} / {@code backoff-max}</td><td>100ms / 10s</td><td>decorrelated-jitter backoff while the transport or database fails</td></tr>
@@ -30,6 +32,7 @@ public final class RelayConfig {
     private final String name;
     private final int batchSize;
     private final Duration pollInterval;
+    private final Duration pollIntervalMin;
     private final Duration leaseDuration;
     private final Duration leaseRenewInterval;
     private final Duration backoffInitial;
@@ -46,6 +49,7 @@ public final class RelayConfig {
         name = b.name;
         batchSize = b.batchSize;
         pollInterval = b.pollInterval;
+        pollIntervalMin = b.pollIntervalMin;
         leaseDuration = b.leaseDuration;
         leaseRenewInterval = b.leaseRenewInterval;
         backoffInitial = b.backoffInitial;
@@ -72,6 +76,7 @@ public final class RelayConfig {
         b.name = name;
         b.batchSize = batchSize;
         b.pollInterval = pollInterval;
+        b.pollIntervalMin = pollIntervalMin;
         b.leaseDuration = leaseDuration;
         b.leaseRenewInterval = leaseRenewInterval;
         b.backoffInitial = backoffInitial;
@@ -96,6 +101,10 @@ public final class RelayConfig {
 
     public Duration pollInterval() {
         return pollInterval;
+    }
+
+    public Duration pollIntervalMin() {
+        return pollIntervalMin;
     }
 
     public Duration leaseDuration() {
@@ -147,6 +156,7 @@ public final class RelayConfig {
         private String name = "relay";
         private int batchSize = 200;
         private Duration pollInterval = Duration.ofMillis(100);
+        private Duration pollIntervalMin = Duration.ofMillis(5);
         private Duration leaseDuration = Duration.ofSeconds(10);
         private Duration leaseRenewInterval = Duration.ofSeconds(3);
         private Duration backoffInitial = Duration.ofMillis(100);
@@ -174,9 +184,18 @@ public final class RelayConfig {
             return this;
         }
 
-        /** Idle wait ({@code poll-interval}). */
+        /** Longest idle wait ({@code poll-interval}). */
         public Builder pollInterval(Duration d) {
             this.pollInterval = d;
+            return this;
+        }
+
+        /**
+         * First idle wait after traffic ({@code poll-interval-min}); doubles per empty claim up to
+         * poll-interval. A value at or above poll-interval makes every idle wait poll-interval.
+         */
+        public Builder pollIntervalMin(Duration d) {
+            this.pollIntervalMin = d;
             return this;
         }
 
@@ -250,6 +269,7 @@ public final class RelayConfig {
             }
             ConfigChecks.intRange("batch-size", batchSize, 1, 10_000);
             ConfigChecks.positive("poll-interval", pollInterval);
+            ConfigChecks.positive("poll-interval-min", pollIntervalMin);
             ConfigChecks.positive("lease-duration", leaseDuration);
             ConfigChecks.positive("lease-renew-interval", leaseRenewInterval);
             if (leaseRenewInterval.compareTo(leaseDuration) >= 0) {

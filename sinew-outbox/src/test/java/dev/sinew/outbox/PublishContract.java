@@ -149,6 +149,11 @@ abstract class PublishContract extends DbTestBase {
                 .leaseRenewInterval(Duration.ofSeconds(1)).build())
                 .hasMessageStartingWith("lease-renew-interval: PT1S is not allowed; expected a duration shorter than lease-duration");
         assertThatThrownBy(() -> RelayConfig.builder().retention(Duration.ZERO).build()).hasMessageStartingWith("retention: PT0S");
+        assertThatThrownBy(() -> RelayConfig.builder().pollIntervalMin(Duration.ZERO).build())
+                .hasMessageStartingWith("poll-interval-min: PT0S");
+        assertThatThrownBy(() -> RelayConfig.builder().lateCommitWindow(Duration.ofMillis(-1)).build())
+                .hasMessageStartingWith("late-commit-window: PT-0.001S");
+        assertThatThrownBy(() -> RelayConfig.builder().sweepInterval(null).build()).hasMessageStartingWith("sweep-interval");
         assertThatThrownBy(() -> InboxConfig.builder().build()).hasMessageStartingWith("consumer: null");
         assertThatThrownBy(() -> InboxConfig.builder().consumer("c").maxAttempts(0).build())
                 .hasMessageStartingWith("max-attempts: 0");

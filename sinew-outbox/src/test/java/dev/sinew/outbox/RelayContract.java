@@ -291,6 +291,16 @@ abstract class RelayContract extends DbTestBase {
     }
 
     @Test
+    void afterTrafficAnEmptyClaimWaitsThePollIntervalMinNotThePollInterval() throws Exception {
+        start(fast().pollInterval(Duration.ofSeconds(30)).pollIntervalMin(Duration.ofMillis(5)).build());
+        publishOne("k", "a1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.size() == 1);
+        publishOne("k", "a2"); // the relay's claims since a1 found nothing: it waits 5, 10, 20 ... ms
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.size() == 2);
+        assertThat(payloads()).containsExactly("a1", "a2");
+    }
+
+    @Test
     void aRowWhoseTransactionCommitsWithinTheLateCommitWindowIsSentAtOnce() throws Exception {
         MutableClock clock = new MutableClock();
         start(withFloors(clock, Duration.ofHours(1)).build());
