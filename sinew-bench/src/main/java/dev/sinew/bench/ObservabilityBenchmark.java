@@ -70,11 +70,7 @@ public class ObservabilityBenchmark {
     @Setup
     public void setup() throws Exception {
         call = () -> VALUE;
-        pipeline = Pipeline.builder("observed").add(
-                Retry.of(RetryConfig.builder().maxAttempts(3).build()),
-                CircuitBreaker.of(CircuitBreakerConfig.builder().windowSize(100).minimumCalls(100).build()),
-                Bulkhead.of(BulkheadConfig.builder().maxConcurrent(100).build()),
-                Timeout.of(Duration.ofSeconds(10))).build();
+        pipeline = pipeline();
         binding = attach(observer, pipeline);
         if (pipeline.call(call) != VALUE) {
             throw new IllegalStateException("the pipeline must pass the call through");
@@ -82,6 +78,15 @@ public class ObservabilityBenchmark {
         if (!observer.equals("none") && !observer.startsWith("tracing") && !pipeline.events().active()) {
             throw new IllegalStateException("observer '" + observer + "' is not listening");
         }
+    }
+
+    /** The observed pipeline: retry 3 attempts, count breaker 100, bulkhead 100, timeout 10 s. */
+    static Pipeline pipeline() {
+        return Pipeline.builder("observed").add(
+                Retry.of(RetryConfig.builder().maxAttempts(3).build()),
+                CircuitBreaker.of(CircuitBreakerConfig.builder().windowSize(100).minimumCalls(100).build()),
+                Bulkhead.of(BulkheadConfig.builder().maxConcurrent(100).build()),
+                Timeout.of(Duration.ofSeconds(10))).build();
     }
 
     /** Attaches the observer named {@code observer}; returns what detaches it. */
