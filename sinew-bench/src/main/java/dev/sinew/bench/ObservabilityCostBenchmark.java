@@ -106,6 +106,14 @@ public class ObservabilityCostBenchmark {
         return System.nanoTime() + (r == null ? 1 : 0);
     }
 
+    /** One clock reading, then the bare pipeline. */
+    @Benchmark
+    public long clock_then_pipeline() throws Exception {
+        long start = System.nanoTime();
+        Object r = bare.call(call);
+        return start + (r == null ? 1 : 0);
+    }
+
     /** The bare pipeline timed from outside: what a listened pipeline adds before any listener runs. */
     @Benchmark
     public long pipeline_between_clocks() throws Exception {
