@@ -4,6 +4,7 @@ import dev.sinew.breaker.CircuitBreaker;
 import dev.sinew.breaker.CircuitBreakerConfig;
 import dev.sinew.bulkhead.Bulkhead;
 import dev.sinew.bulkhead.BulkheadConfig;
+import dev.sinew.event.PipelineListener;
 import dev.sinew.micrometer.MetricsBinding;
 import dev.sinew.micrometer.SinewMetrics;
 import dev.sinew.opentelemetry.SinewTracing;
@@ -55,9 +56,11 @@ public class ObservabilityBenchmark {
      * {@code none}: bare pipeline; {@code metrics}: SinewMetrics bound to a PrometheusMeterRegistry;
      * {@code tracing}: SinewTracing with an OpenTelemetry SDK that samples every call (spans dropped
      * by the exporter, so span creation is measured, not I/O); {@code tracing-unsampled}: the same
-     * with a sampler that records nothing (tracing switched off by sampling).
+     * with a sampler that records nothing (tracing switched off by sampling); {@code listener}: a
+     * listener that observes calls and does nothing, the floor of any call-observing listener (the
+     * pipeline times each call: two clock readings).
      */
-    @Param({"none", "metrics", "tracing", "tracing-unsampled"})
+    @Param({"none", "listener", "metrics", "tracing", "tracing-unsampled"})
     public String observer;
 
     Callable<Object> call;
@@ -67,11 +70,7 @@ public class ObservabilityBenchmark {
     @Setup
     public void setup() throws Exception {
         call = () -> VALUE;
-        pipeline = Pipeline.builder("observed").add(
-                Retry.of(RetryConfig.builder().maxAttempts(3).build()),
-                CircuitBreaker.of(CircuitBreakerConfig.builder().windowSize(100).minimumCalls(100).build()),
-                Bulkhead.of(BulkheadConfig.builder().maxConcurrent(100).build()),
-                Timeout.of(Duration.ofSeconds(10))).build();
+        pipeline = pipeline();
         binding = attach(observer, pipeline);
         if (pipeline.call(call) != VALUE) {
             throw new IllegalStateException("the pipeline must pass the call through");
@@ -81,11 +80,29 @@ public class ObservabilityBenchmark {
         }
     }
 
+    /** The observed pipeline: retry 3 attempts, count breaker 100, bulkhead 100, timeout 10 s. */
+    static Pipeline pipeline() {
+        return Pipeline.builder("observed").add(
+                Retry.of(RetryConfig.builder().maxAttempts(3).build()),
+                CircuitBreaker.of(CircuitBreakerConfig.builder().windowSize(100).minimumCalls(100).build()),
+                Bulkhead.of(BulkheadConfig.builder().maxConcurrent(100).build()),
+                Timeout.of(Duration.ofSeconds(10))).build();
+    }
+
     /** Attaches the observer named {@code observer}; returns what detaches it. */
     static AutoCloseable attach(String observer, Pipeline pipeline) {
         switch (observer) {
             case "none":
                 return () -> { };
+            case "listener":
+                PipelineListener nothing = new PipelineListener() {
+                    @Override
+                    public void onSuccess(String pipeline, long durationNanos) {
+                        // the cost of being told is what is measured
+                    }
+                };
+                pipeline.events().add(nothing);
+                return () -> pipeline.events().remove(nothing);
             case "metrics":
                 MetricsBinding m = SinewMetrics.bind(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pipeline);
                 return m;

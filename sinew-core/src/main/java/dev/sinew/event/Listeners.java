@@ -36,6 +36,16 @@ final class Listeners implements PipelineListener {
     }
 
     @Override
+    public boolean observesCalls() {
+        for (PipelineListener l : all) {
+            if (l.observesCalls()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public void onSuccess(String pipeline, long durationNanos) {
         for (PipelineListener l : all) {
             try {

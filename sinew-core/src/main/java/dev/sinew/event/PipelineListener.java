@@ -6,7 +6,8 @@ package dev.sinew.event;
  *
  * <p>Callbacks run on the calling thread (or the thread completing an async call) and must be
  * quick and must not throw. When no listener is set a pipeline does no listener work at all,
- * not even reading the clock for durations.
+ * not even reading the clock for durations; when no listener {@linkplain #observesCalls() observes
+ * calls} it reads no clock for them either.
  *
  * <p>Either {@code error} or {@code result} is set for failures: a failure is an exception or a
  * result that the pipeline's classifier counts as failed (for example an HTTP 503 response).
@@ -15,7 +16,22 @@ public interface PipelineListener {
 
     /** The listener that ignores everything; pipelines use it when nobody listens. */
     PipelineListener NONE = new PipelineListener() {
+        @Override
+        public boolean observesCalls() {
+            return false;
+        }
     };
+
+    /**
+     * Whether this listener wants {@link #onSuccess} and {@link #onFailure}. Timing a call costs
+     * the pipeline two clock readings per call, so a listener that only reacts to policy events
+     * (retries, rejections, state changes) answers {@code false}, and a pipeline none of whose
+     * listeners observe calls skips the timing and the two callbacks. Read when the listener is
+     * attached. Default {@code true}.
+     */
+    default boolean observesCalls() {
+        return true;
+    }
 
     /** A call through the whole pipeline returned a value counted as success. */
     default void onSuccess(String pipeline, long durationNanos) {

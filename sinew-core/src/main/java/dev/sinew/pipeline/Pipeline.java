@@ -98,7 +98,7 @@ public final class Pipeline {
     @SuppressWarnings("unchecked")
     public <T> T call(Callable<T> call) throws Exception {
         Chain c = chain;
-        if (!events.active()) {
+        if (!events.observed()) {
             Object r = c.head.call(call);
             if (r instanceof Rejection rejection) {
                 throw rejection.exception();
@@ -142,7 +142,7 @@ public final class Pipeline {
         Object r;
         try {
             Chain c = chain;
-            r = events.active() ? callListened(c, call) : c.head.call(call);
+            r = events.observed() ? callListened(c, call) : c.head.call(call);
         } catch (Throwable t) {
             return Outcome.failure(t);
         }
@@ -158,7 +158,7 @@ public final class Pipeline {
      */
     @SuppressWarnings("unchecked")
     public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call) {
-        boolean listened = events.active();
+        boolean listened = events.observed();
         long start = listened ? clock.nanoTime() : 0L;
         CompletableFuture<Object> f;
         try {
@@ -171,12 +171,12 @@ public final class Pipeline {
             if (e != null) {
                 Throwable cause = Async.unwrap(e);
                 if (listened) {
-                    events.listener().onFailure(name, clock.nanoTime() - start, cause, null);
+                    events.callListener().onFailure(name, clock.nanoTime() - start, cause, null);
                 }
                 result.completeExceptionally(cause);
             } else if (v instanceof Rejection rejection) {
                 if (listened) {
-                    events.listener().onFailure(name, clock.nanoTime() - start, rejection.exception(), null);
+                    events.callListener().onFailure(name, clock.nanoTime() - start, rejection.exception(), null);
                 }
                 result.completeExceptionally(rejection.exception());
             } else {
@@ -195,11 +195,11 @@ public final class Pipeline {
         try {
             r = c.head.call(call);
         } catch (Throwable t) {
-            events.listener().onFailure(name, clock.nanoTime() - start, t, null);
+            events.callListener().onFailure(name, clock.nanoTime() - start, t, null);
             throw t;
         }
         if (r instanceof Rejection rejection) {
-            events.listener().onFailure(name, clock.nanoTime() - start, rejection.exception(), null);
+            events.callListener().onFailure(name, clock.nanoTime() - start, rejection.exception(), null);
             return rejection; // the caller throws it or turns it into the preallocated outcome
         }
         reportValue(r, clock.nanoTime() - start);
@@ -208,9 +208,9 @@ public final class Pipeline {
 
     private void reportValue(Object value, long nanos) {
         if (classifier.isFailureResult(value)) {
-            events.listener().onFailure(name, nanos, null, value);
+            events.callListener().onFailure(name, nanos, null, value);
         } else {
-            events.listener().onSuccess(name, nanos);
+            events.callListener().onSuccess(name, nanos);
         }
     }
 

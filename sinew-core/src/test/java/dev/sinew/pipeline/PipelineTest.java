@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sinew.event.PipelineListener;
 import dev.sinew.event.RejectionKind;
+import dev.sinew.time.CountingClock;
+import dev.sinew.time.TestClock;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,6 +162,56 @@ class PipelineTest {
         p.call(() -> 1);
         assertThat(events).containsExactly("s");
         assertThat(p.events().active()).isFalse();
+    }
+
+    @Test
+    void listenersThatDoNotObserveCallsCostNoClockReadingAndGetNoCallCallbacks() throws Exception {
+        CountingClock clock = new CountingClock(new TestClock());
+        List<String> events = new CopyOnWriteArrayList<>();
+        RefusingPolicy gate = new RefusingPolicy("gate", RejectionKind.SWITCHED_OFF);
+        gate.refusing = false;
+        Pipeline p = Pipeline.builder("x").clock(clock).add(gate).build();
+        PipelineListener policyEventsOnly = new PipelineListener() {
+            @Override
+            public boolean observesCalls() {
+                return false;
+            }
+
+            @Override
+            public void onSuccess(String pipeline, long nanos) {
+                events.add("policy-only:success");
+            }
+
+        };
+        p.events().add(policyEventsOnly);
+        assertThat(p.events().active()).isTrue();
+        assertThat(p.events().listener()).isSameAs(policyEventsOnly); // policies still report to it
+        assertThat(p.events().observed()).isFalse();
+        p.call(() -> 1);
+        p.callAsync(() -> CompletableFuture.completedFuture(1)).get();
+        assertThat(p.tryCall(() -> 1).isSuccess()).isTrue();
+        assertThat(clock.reads.get()).isZero();
+        assertThat(events).isEmpty();
+
+        PipelineListener calls = new PipelineListener() {
+            @Override
+            public void onSuccess(String pipeline, long nanos) {
+                events.add("calls:success");
+            }
+        };
+        p.events().add(calls);
+        assertThat(p.events().observed()).isTrue();
+        p.call(() -> 1);
+        assertThat(clock.reads.get()).isEqualTo(2);
+        // once one listener observes calls, every listener gets the callbacks (the others ignore them by default)
+        assertThat(events).containsExactly("policy-only:success", "calls:success");
+
+        p.events().remove(calls);
+        assertThat(p.events().observed()).isFalse();
+        gate.refusing = true;
+        assertThat(p.tryCall(() -> 1).isRejected()).isTrue();
+        assertThat(events).containsExactly("policy-only:success", "calls:success");
+        assertThat(clock.reads.get()).isEqualTo(2);
     }
 
     @Test

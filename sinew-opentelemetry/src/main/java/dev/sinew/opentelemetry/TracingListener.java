@@ -11,12 +11,21 @@ import io.opentelemetry.api.trace.Span;
  * {@link TracingPolicy} opened one, otherwise whatever span the caller has current (an HTTP
  * server span, say). Does nothing when the current span is not recording (not sampled, or none).
  * Event names and attributes are in {@link TracingNames}.
+ *
+ * <p>It does not {@linkplain #observesCalls() observe calls}: the {@link TracingPolicy} sees each
+ * call's outcome itself, so a pipeline that is only traced does not time its calls.
  */
 public final class TracingListener implements PipelineListener {
 
     private static final String RESULT = "result";
 
     TracingListener() {
+    }
+
+    /** False: the span's outcome is set by the {@link TracingPolicy}, which needs no clock reading from the pipeline. */
+    @Override
+    public boolean observesCalls() {
+        return false;
     }
 
     @Override

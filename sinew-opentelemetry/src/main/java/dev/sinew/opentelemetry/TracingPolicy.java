@@ -64,9 +64,10 @@ public final class TracingPolicy extends AbstractPolicy {
 
     @Override
     public Object execute(Stage next, Callable<?> call) throws Exception {
-        Span span = start();
+        Context parent = Context.current(); // read once: the span's parent and the base of its context
+        Span span = start(parent);
         Object r;
-        try (Scope ignored = span.makeCurrent()) {
+        try (Scope ignored = parent.with(span).makeCurrent()) {
             r = next.call(call);
         } catch (Throwable t) {
             endFailed(span, t);
@@ -78,8 +79,9 @@ public final class TracingPolicy extends AbstractPolicy {
 
     @Override
     public CompletableFuture<Object> executeAsync(AsyncStage next, Supplier<? extends CompletionStage<?>> call) {
-        Span span = start();
-        Context context = Context.current().with(span);
+        Context parent = Context.current();
+        Span span = start(parent);
+        Context context = parent.with(span);
         Supplier<CompletionStage<?>> attempt = () -> {
             try (Scope ignored = context.makeCurrent()) {
                 return completingIn(context, call.get());
@@ -105,8 +107,8 @@ public final class TracingPolicy extends AbstractPolicy {
         return out;
     }
 
-    private Span start() {
-        Span span = tracer.spanBuilder(spanName).setSpanKind(kind).startSpan();
+    private Span start(Context parent) {
+        Span span = tracer.spanBuilder(spanName).setParent(parent).setSpanKind(kind).startSpan();
         if (span.isRecording()) { // set after sampling: an unsampled call builds no attribute map
             span.setAttribute(TracingNames.PIPELINE, spanName);
         }

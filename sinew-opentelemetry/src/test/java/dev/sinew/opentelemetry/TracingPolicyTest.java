@@ -88,6 +88,36 @@ class TracingPolicyTest {
     }
 
     @Test
+    void aPipelineThatIsOnlyTracedDoesNotTimeItsCalls() throws Exception {
+        AtomicInteger readings = new AtomicInteger();
+        dev.sinew.time.Clock counted = new dev.sinew.time.Clock() {
+            @Override
+            public long nanoTime() {
+                readings.incrementAndGet();
+                return clock.nanoTime();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) throws InterruptedException {
+                clock.sleepNanos(nanos);
+            }
+
+            @Override
+            public Cancellable schedule(Runnable task, long delayNanos) {
+                return clock.schedule(task, delayNanos);
+            }
+        };
+        Pipeline p = tracing.instrument(Pipeline.builder("inventory").clock(counted).add(retry(3)).build());
+        assertThat(p.events().active()).as("the listener is attached for policy events").isTrue();
+        assertThat(p.events().observed()).as("but nobody needs call durations").isFalse();
+
+        p.call(() -> "ok");
+
+        assertThat(readings).hasValue(0);
+        assertThat(otel.span("inventory").getAttributes().get(TracingNames.OUTCOME)).isEqualTo("success");
+    }
+
+    @Test
     void theSpanIsAChildOfTheCallersSpan() throws Exception {
         Pipeline p = traced("inventory");
         Span parent = otel.sdk.getTracer("test").spanBuilder("request").startSpan();
