@@ -7,6 +7,8 @@ import dev.sinew.console.audit.AuditLog;
 import dev.sinew.console.control.AdminClient;
 import dev.sinew.console.control.Controls;
 import dev.sinew.console.control.DegradationSwitch;
+import dev.sinew.console.control.FaultInjector;
+import dev.sinew.console.control.Faults;
 import dev.sinew.console.history.HistoryStore;
 import dev.sinew.console.incident.IncidentStore;
 import dev.sinew.console.live.BreakerTransition;
@@ -70,6 +72,7 @@ public final class Console implements AutoCloseable {
     private final AuditLog audit;
     private final IncidentStore incidents;
     private final Controls controls;
+    private final Faults faults;
     private final Prober prober;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter scrapesOk;
@@ -94,6 +97,7 @@ public final class Console implements AutoCloseable {
         this.incidents = new IncidentStore(b.dataDir.resolve("incidents"));
         this.controls = new Controls(targets, b.switches, b.readOnlyServices, new AdminClient(token), audit, incidents);
         this.prober = new Prober(b.probe);
+        this.faults = new Faults(b.faultInjector, b.chaosEnabled, audit, incidents);
         meters.config().commonTags("service", "console");
         this.scrapesOk = Counter.builder("sinew.console.scrapes").tag("result", "ok").register(meters);
         this.scrapesFailed = Counter.builder("sinew.console.scrapes").tag("result", "failed").register(meters);
@@ -197,6 +201,10 @@ public final class Console implements AutoCloseable {
         return controls;
     }
 
+    public Faults faults() {
+        return faults;
+    }
+
     public Prober prober() {
         return prober;
     }
@@ -251,6 +259,8 @@ public final class Console implements AutoCloseable {
         private final List<String> readOnlyServices = new ArrayList<>();
         private final Map<String, ProbeStep> probe = new LinkedHashMap<>();
         private boolean openIncidentOnPage = true;
+        private FaultInjector faultInjector;
+        private boolean chaosEnabled;
 
         private Builder() {
         }
@@ -304,6 +314,16 @@ public final class Console implements AutoCloseable {
         /** Whether a paging alert opens an incident when none is open (default true). */
         public Builder openIncidentOnPage(boolean open) {
             this.openIncidentOnPage = open;
+            return this;
+        }
+
+        /**
+         * What breaks and repairs nodes, and whether the console may use it to break them
+         * (default: no fault controls; with an injector but {@code enabled} false only the state shows).
+         */
+        public Builder faults(FaultInjector injector, boolean enabled) {
+            this.faultInjector = injector;
+            this.chaosEnabled = enabled;
             return this;
         }
 

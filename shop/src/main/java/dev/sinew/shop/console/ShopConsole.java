@@ -45,6 +45,13 @@ public final class ShopConsole implements Callable<Integer> {
     @Option(names = "--no-auto-incident", description = "do not open an incident when a paging alert fires")
     boolean noAutoIncident;
 
+    @Option(names = "--shop-state", paramLabel = "<file>",
+            description = "the launcher's shop-state.json: fault controls (freeze, kill, thaw, start) go through the launcher")
+    Path shopState;
+
+    @Option(names = "--chaos", description = "enable the fault controls that break nodes (freeze, kill, stop); off by default")
+    boolean chaos;
+
     public static void main(String[] args) {
         dev.sinew.shop.launcher.ParentWatchdog.installIfRequested();
         int code = new CommandLine(new ShopConsole()).execute(args);
@@ -55,7 +62,11 @@ public final class ShopConsole implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Console console = build(services, dataDir, AdminToken.loadOrCreate(tokenFile), bind, port, !noAutoIncident).start();
+        Console.Builder b = builder(services, dataDir, AdminToken.loadOrCreate(tokenFile), bind, port, !noAutoIncident);
+        if (shopState != null) {
+            b.faults(new LauncherFaults(shopState), chaos);
+        }
+        Console console = b.build().start();
         System.out.println("console listening on " + console.url() + "/");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -66,9 +77,9 @@ public final class ShopConsole implements Callable<Integer> {
         return 0;
     }
 
-    /** The console of a shop whose services listen at {@code services} (name → base URL); not started yet. */
-    public static Console build(Map<String, String> services, Path dataDir, AdminToken token, String bind, int port,
-                                boolean autoIncident) {
+    /** The console settings for a shop whose services listen at {@code services} (name → base URL). */
+    public static Console.Builder builder(Map<String, String> services, Path dataDir, AdminToken token, String bind, int port,
+                                          boolean autoIncident) {
         Console.Builder b = Console.builder().dataDir(dataDir).token(token).bindAddress(bind).port(port)
                 .openIncidentOnPage(autoIncident);
         services.forEach((name, url) -> b.target(Target.of(name, url)));
@@ -87,7 +98,7 @@ public final class ShopConsole implements Callable<Integer> {
                     "alice", "alice");
             probe.steps().forEach(b::probeStep);
         }
-        return b.build();
+        return b;
     }
 
     private static void sw(Console.Builder b, Map<String, String> services, String name, String description,

@@ -33,19 +33,25 @@ public final class ConsoleProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the console of {@code shop} on {@code port} (0: a free one is not supported here; pick one) and waits until it answers. */
-    public static ConsoleProcess start(Shop shop, int port, Duration timeout) {
+    /**
+     * Starts the console of {@code shop} on {@code port} and waits until it answers. {@code extraArgs}
+     * go to {@code ShopConsole}, e.g. {@code --chaos} (fault controls that break nodes) or
+     * {@code --no-auto-incident}.
+     */
+    public static ConsoleProcess start(Shop shop, int port, Duration timeout, List<String> extraArgs) {
         ConsoleProcess c = new ConsoleProcess(shop, port);
-        c.launch(timeout);
+        c.launch(timeout, extraArgs);
         return c;
     }
 
-    private void launch(Duration timeout) {
+    private void launch(Duration timeout, List<String> extraArgs) {
         Path dir = shop.dataDir().resolve("console");
         List<String> cmd = new ArrayList<>(List.of(shop.javaExecutable(), "-Xmx128m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-D" + ParentWatchdog.PROPERTY + "=true", "-cp", shop.classpath(), MAIN,
                 "--port", Integer.toString(port), "--data-dir", dir.toString(),
-                "--token-file", shop.adminTokenFile().toString()));
+                "--token-file", shop.adminTokenFile().toString(),
+                "--shop-state", shop.dataDir().resolve("shop-state.json").toString()));
+        cmd.addAll(extraArgs);
         for (String s : Shop.SERVICES) {
             cmd.add("--service");
             cmd.add(s + "=" + shop.url(s));

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -62,6 +63,9 @@ public final class ShopCommand implements Callable<Integer> {
     @Option(names = "--no-console", description = "do not start the console")
     boolean noConsole;
 
+    @Option(names = "--console-chaos", description = "let the console break nodes (freeze, kill, stop); off by default")
+    boolean consoleChaos;
+
     @Option(names = "--no-status", description = "print status changes as lines instead of one refreshed status line")
     boolean noStatusLine;
 
@@ -96,7 +100,8 @@ public final class ShopCommand implements Callable<Integer> {
         ConsoleProcess console = null;
         if (!noConsole) {
             try {
-                console = ConsoleProcess.start(shop, consolePort != null ? consolePort : basePort + 10, Duration.ofSeconds(60));
+                console = ConsoleProcess.start(shop, consolePort != null ? consolePort : basePort + 10, Duration.ofSeconds(60),
+                        consoleChaos ? List.of("--chaos") : List.of());
             } catch (RuntimeException e) {
                 System.err.println("console: " + e.getMessage() + " (the shop runs without it)");
             }

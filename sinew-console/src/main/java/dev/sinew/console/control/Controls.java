@@ -73,7 +73,10 @@ public final class Controls {
         return audited(actor, remote, "read-only." + (on ? "on" : "off"), String.join(",", readOnlyServices), params,
                 "control", () -> {
                     for (String s : readOnlyServices) {
-                        admin.post(target(s), "/admin/read-only", Map.of("on", on, "retryAfterSeconds", retryAfterSeconds));
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("on", on);
+                        body.put("retryAfterSeconds", retryAfterSeconds);
+                        admin.post(target(s), "/admin/read-only", body);
                     }
                     return "read-only mode for order writes " + (on ? "ON (503, Retry-After: " + retryAfterSeconds + ")" : "off");
                 });

@@ -117,7 +117,7 @@ public final class LiveModel {
         double total = 0;
         double errors = 0;
         for (Sample x : s.samples()) {
-            if (x.name().equals("http_server_requests_seconds_count")) {
+            if (x.name().equals("http_server_requests_seconds_count") && !operational(x.label("route"))) {
                 total += x.value();
                 if (x.label("status").startsWith("5")) {
                     errors += x.value();
@@ -133,6 +133,12 @@ public final class LiveModel {
         String verdict = s.diagnose() == null ? null : s.diagnose().path("verdict").asText(null);
         String health = err >= BAD_ERROR_PERCENT ? "bad" : err >= WARN_ERROR_PERCENT || degradedByBreaker(s) ? "warn" : "ok";
         return new ServiceView(svc, s.target().instance(), true, rate, err, verdict, null, health);
+    }
+
+    /** Routes that only operators and the console call: not user traffic. */
+    static boolean operational(String route) {
+        return route.startsWith("/metrics") || route.startsWith("/diagnose") || route.startsWith("/admin")
+                || route.startsWith("/health");
     }
 
     private static boolean degradedByBreaker(Scrape s) {

@@ -100,8 +100,10 @@ public final class ConsoleServer {
     }
 
     private ObjectNode state() {
-        return StateJson.of(console.snapshot(), console.openAlerts(), console.incidents().current(),
-                console.controls().state(), console.prober().last());
+        Map<String, Object> controls = new LinkedHashMap<>(console.controls().state());
+        controls.put("faults", console.faults().state());
+        return StateJson.of(console.snapshot(), console.openAlerts(), console.incidents().current(), controls,
+                console.prober().last());
     }
 
     private void routes(io.javalin.config.RoutesConfig r) {
@@ -175,6 +177,10 @@ public final class ConsoleServer {
             Map<String, String> settings = new LinkedHashMap<>();
             s.fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
             done(ctx, console.controls().configure(auth.actor(ctx), ctx.ip(), text(b, "service"), text(b, "pipeline"), settings));
+        });
+        r.post("/api/faults", ctx -> {
+            JsonNode b = confirmed(ctx);
+            done(ctx, console.faults().apply(auth.actor(ctx), ctx.ip(), text(b, "node"), text(b, "action")));
         });
         r.post("/api/verify", ctx -> {
             Verification v = console.verify(auth.actor(ctx));
