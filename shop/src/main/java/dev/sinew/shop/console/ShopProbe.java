@@ -50,18 +50,25 @@ public final class ShopProbe {
         return s;
     }
 
+    /** A full (not degraded) catalog; one blip is forgiven: three tries within 3 s. */
     private String browse(Map<String, Object> state) throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/api/products")).GET());
-        expect(r, 200);
-        String degraded = r.headers().firstValue("X-Sinew-Degraded").orElse(null);
-        if (degraded != null) {
-            throw new IllegalStateException("the catalog answered degraded (" + degraded + "): not back yet");
+        String problem = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/api/products")).GET());
+            String degraded = r.headers().firstValue("X-Sinew-Degraded").orElse(null);
+            int n = r.statusCode() == 200 ? JSON.readTree(r.body()).path("products").size() : 0;
+            if (r.statusCode() != 200) {
+                problem = "GET /api/products answered " + r.statusCode();
+            } else if (degraded != null) {
+                problem = "the catalog answered degraded (" + degraded + "): not back yet";
+            } else if (n == 0) {
+                problem = "no products listed";
+            } else {
+                return n + " products" + (attempt > 1 ? " (attempt " + attempt + ")" : "");
+            }
+            Thread.sleep(1000);
         }
-        int n = JSON.readTree(r.body()).path("products").size();
-        if (n == 0) {
-            throw new IllegalStateException("no products listed");
-        }
-        return n + " products";
+        throw new IllegalStateException(problem + " (3 tries)");
     }
 
     private String login(Map<String, Object> state) throws Exception {

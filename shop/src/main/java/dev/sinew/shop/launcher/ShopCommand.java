@@ -142,7 +142,8 @@ public final class ShopCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static HttpServer startControl(Shop shop) throws IOException {
+    /** The launcher's control API on a free loopback port, recorded in shop-state.json (tests start it too). */
+    static HttpServer startControl(Shop shop) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "shop-control");

@@ -23,8 +23,10 @@ import java.util.TreeMap;
 /**
  * The incidents, one JSON file each under {@code dir} (rewritten atomically on every change, so
  * a restart keeps them). At most one is open at a time; while it is open every alert, breaker
- * transition, control, fault and probe is added to its timeline. Resolving needs a passing
- * verification that finished after the incident was opened.
+ * transition, control, fault and probe is added to its timeline. What happened in the
+ * {@value #LOOKBACK_MINUTES} minutes before an incident was opened (the fault that set it off, the
+ * first alerts) is kept in memory and copied to the top of its timeline when it opens. Resolving
+ * needs a passing verification that finished after the incident was opened.
  */
 public final class IncidentStore {
 
@@ -33,8 +35,13 @@ public final class IncidentStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("'inc-'yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
+    /** How far back events before the opening are copied into a new incident's timeline. */
+    public static final int LOOKBACK_MINUTES = 15;
+    private static final int LOOKBACK_MAX = 500;
+
     private final Path dir;
     private final Map<String, Incident> incidents = new TreeMap<>();
+    private final java.util.ArrayDeque<TimelineEntry> before = new java.util.ArrayDeque<>();
 
     public IncidentStore(Path dir) {
         this.dir = dir;
@@ -70,7 +77,14 @@ public final class IncidentStore {
         i.status = "OPEN";
         i.openedMillis = now;
         i.openedBy = by;
+        for (TimelineEntry e : before) {
+            if (e.atMillis() >= now - LOOKBACK_MINUTES * 60_000L) {
+                i.timeline.add(e);
+            }
+        }
+        before.clear();
         i.timeline.add(new TimelineEntry(now, "opened", "incident opened by " + by + ": " + i.title));
+        i.timeline.sort(Comparator.comparingLong(TimelineEntry::atMillis));
         incidents.put(id, i);
         save(i);
         return i.copy();
@@ -85,13 +99,19 @@ public final class IncidentStore {
         return incidents.values().stream().anyMatch(Incident::open);
     }
 
-    /** Adds a line to the open incident's timeline; does nothing when none is open. */
+    /** Adds a line to the open incident's timeline, or, when none is open, to the lookback of the next one. */
     public synchronized void record(long at, String kind, String text) {
+        TimelineEntry entry = new TimelineEntry(at, kind, text);
         for (Incident i : incidents.values()) {
             if (i.open()) {
-                i.timeline.add(new TimelineEntry(at, kind, text));
+                i.timeline.add(entry);
                 save(i);
+                return;
             }
+        }
+        before.addLast(entry);
+        while (before.size() > LOOKBACK_MAX || before.peekFirst().atMillis() < at - LOOKBACK_MINUTES * 60_000L) {
+            before.removeFirst();
         }
     }
 
