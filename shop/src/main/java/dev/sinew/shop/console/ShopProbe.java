@@ -50,10 +50,10 @@ public final class ShopProbe {
         return s;
     }
 
-    /** A full (not degraded) catalog; one blip is forgiven: three tries within 3 s. */
+    /** A full (not degraded) catalog; a blip is forgiven: five tries, 1 s apart. */
     private String browse(Map<String, Object> state) throws Exception {
         String problem = null;
-        for (int attempt = 1; attempt <= 3; attempt++) {
+        for (int attempt = 1; attempt <= 5; attempt++) {
             HttpResponse<String> r = send(HttpRequest.newBuilder(gateway.resolve("/api/products")).GET());
             String degraded = r.headers().firstValue("X-Sinew-Degraded").orElse(null);
             int n = r.statusCode() == 200 ? JSON.readTree(r.body()).path("products").size() : 0;
@@ -66,9 +66,11 @@ public final class ShopProbe {
             } else {
                 return n + " products" + (attempt > 1 ? " (attempt " + attempt + ")" : "");
             }
-            Thread.sleep(1000);
+            if (attempt < 5) {
+                Thread.sleep(1000);
+            }
         }
-        throw new IllegalStateException(problem + " (3 tries)");
+        throw new IllegalStateException(problem + " (5 tries)");
     }
 
     private String login(Map<String, Object> state) throws Exception {

@@ -49,7 +49,7 @@ public final class Faults {
         }
         audit.record(new AuditEntry(now, actor, remote, "fault." + action, node, params, "ok"));
         String text = action + " " + node + (BREAKING.contains(action) ? " (fault injected from the console)" : " (repaired from the console)");
-        incidents.record(now, "fault", text);
+        incidents.recordFault(now, node, action, text);
         return text;
     }
 

@@ -26,6 +26,8 @@ public final class Incident {
     public String verificationId;
     public Map<String, String> fields = new LinkedHashMap<>();
     public List<TimelineEntry> timeline = new ArrayList<>();
+    /** The faults injected and repaired from the console, for the experiment export. */
+    public List<FaultRecord> faults = new ArrayList<>();
 
     public boolean open() {
         return "OPEN".equals(status);
@@ -43,6 +45,7 @@ public final class Incident {
         c.verificationId = verificationId;
         c.fields = new LinkedHashMap<>(fields);
         c.timeline = new ArrayList<>(timeline);
+        c.faults = new ArrayList<>(faults);
         return c;
     }
 }

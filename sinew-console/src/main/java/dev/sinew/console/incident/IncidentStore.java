@@ -42,6 +42,7 @@ public final class IncidentStore {
     private final Path dir;
     private final Map<String, Incident> incidents = new TreeMap<>();
     private final java.util.ArrayDeque<TimelineEntry> before = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<FaultRecord> faultsBefore = new java.util.ArrayDeque<>();
 
     public IncidentStore(Path dir) {
         this.dir = dir;
@@ -83,6 +84,12 @@ public final class IncidentStore {
             }
         }
         before.clear();
+        for (FaultRecord f : faultsBefore) {
+            if (f.atMillis() >= now - LOOKBACK_MINUTES * 60_000L) {
+                i.faults.add(f);
+            }
+        }
+        faultsBefore.clear();
         i.timeline.add(new TimelineEntry(now, "opened", "incident opened by " + by + ": " + i.title));
         i.timeline.sort(Comparator.comparingLong(TimelineEntry::atMillis));
         incidents.put(id, i);
@@ -113,6 +120,23 @@ public final class IncidentStore {
         while (before.size() > LOOKBACK_MAX || before.peekFirst().atMillis() < at - LOOKBACK_MINUTES * 60_000L) {
             before.removeFirst();
         }
+    }
+
+    /** Records a fault action (on the timeline as {@code fault} and in the incident's faults, or in the lookback). */
+    public synchronized void recordFault(long at, String node, String action, String text) {
+        FaultRecord f = new FaultRecord(at, node, action);
+        for (Incident i : incidents.values()) {
+            if (i.open()) {
+                i.faults.add(f);
+                record(at, "fault", text);
+                return;
+            }
+        }
+        faultsBefore.addLast(f);
+        while (faultsBefore.size() > LOOKBACK_MAX || faultsBefore.peekFirst().atMillis() < at - LOOKBACK_MINUTES * 60_000L) {
+            faultsBefore.removeFirst();
+        }
+        record(at, "fault", text);
     }
 
     /** Sets postmortem fields ({@link Incident#FIELDS}) of an incident, open or resolved. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sinew.console.Console;
 import dev.sinew.console.control.ControlException;
 import dev.sinew.console.history.HistoryPoint;
+import dev.sinew.console.incident.ExperimentExport;
 import dev.sinew.console.incident.Incident;
 import dev.sinew.console.incident.IncidentException;
 import dev.sinew.console.incident.Postmortem;
@@ -230,6 +231,14 @@ public final class ConsoleServer {
             Incident i = console.incidents().get(ctx.pathParam("id"));
             ctx.header("Content-Disposition", "attachment; filename=\"postmortem-" + i.id + ".md\"");
             ctx.contentType("text/markdown; charset=utf-8").result(Postmortem.markdown(i));
+        });
+        r.get("/api/incidents/{id}/experiment.json", ctx -> {
+            Incident i = console.incidents().get(ctx.pathParam("id"));
+            if (!ExperimentExport.hasFaults(i)) {
+                throw new IncidentException(404, "no_faults", "incident " + i.id + " has no fault injected from the console to replay");
+            }
+            ctx.header("Content-Disposition", "attachment; filename=\"experiment-" + i.id + ".json\"");
+            ctx.contentType("application/json").result(ExperimentExport.json(i, System.currentTimeMillis()));
         });
         r.get("/api/audit", ctx -> json(ctx, 200, StateJson.JSON.valueToTree(Map.of("entries", console.audit().recent(200)))));
 

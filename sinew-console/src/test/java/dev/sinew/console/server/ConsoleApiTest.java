@@ -275,6 +275,7 @@ class ConsoleApiTest {
         assertThat(resolved.json().path("status").asText()).isEqualTo("RESOLVED");
         assertThat(admin("POST", "/api/incidents/" + id + "/resolve", null).status()).isEqualTo(409);
 
+        assertThat(admin("GET", "/api/incidents/" + id + "/experiment.json", null).json().path("error").asText()).isEqualTo("no_faults");
         Reply md = admin("GET", "/api/incidents/" + id + "/postmortem.md", null);
         assertThat(md.raw().headers().firstValue("Content-Disposition").orElseThrow()).contains("postmortem-" + id + ".md");
         assertThat(md.body()).contains("# Postmortem: ", "## Summary", "## Impact\n\nnone: stale catalog", "## Detection",
@@ -304,6 +305,13 @@ class ConsoleApiTest {
                 .anyMatch(t -> t.startsWith("fault: thaw catalog"));
         assertThat(admin("POST", "/api/verify", null).json().path("passed").asBoolean()).isTrue();
         assertThat(admin("POST", "/api/incidents/" + id + "/resolve", null).status()).isEqualTo(200);
+        JsonNode experiment = admin("GET", "/api/incidents/" + id + "/experiment.json", null).json();
+        assertThat(experiment.path("method")).as("the freeze from before the opening is part of it").singleElement()
+                .satisfies(f -> {
+                    assertThat(f.path("fault").asText()).isEqualTo("freeze");
+                    assertThat(f.path("target").asText()).isEqualTo("catalog");
+                });
+        assertThat(experiment.path("rollback").get(0).path("action").asText()).isEqualTo("resume");
     }
 
     @Test
