@@ -63,6 +63,7 @@ public final class LiveModel {
             for (Map.Entry<String, Counters> e : pipelineCounters(s.samples(), now).entrySet()) {
                 String pipeline = e.getKey();
                 String id = svc + "/" + pipeline;
+                // window() hands back the sample itself while there is no earlier one to subtract: no rate yet
                 Counters delta = window(edgeWindows, id, e.getValue());
                 String breaker = breakerState(s.samples(), pipeline);
                 String before = breakers.put(id, breaker);
