@@ -99,8 +99,10 @@ public final class Console implements AutoCloseable {
         this.prober = new Prober(b.probe);
         this.faults = new Faults(b.faultInjector, b.chaosEnabled, audit, incidents);
         meters.config().commonTags("service", "console");
-        this.scrapesOk = Counter.builder("sinew.console.scrapes").tag("result", "ok").register(meters);
-        this.scrapesFailed = Counter.builder("sinew.console.scrapes").tag("result", "failed").register(meters);
+        this.scrapesOk = Counter.builder("sinew.console.scrapes").description("scrapes of a service's /metrics and /diagnose")
+                .tag("result", "ok").register(meters);
+        this.scrapesFailed = Counter.builder("sinew.console.scrapes").description("scrapes of a service's /metrics and /diagnose")
+                .tag("result", "failed").register(meters);
         this.roundTimer = Timer.builder("sinew.console.round").description("one scrape round of every service").register(meters);
     }
 

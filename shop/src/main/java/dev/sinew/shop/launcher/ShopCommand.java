@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "shop", mixinStandardHelpOptions = true,
         description = {
             "Starts the Kafka broker and the seven shop services as child processes, waits until all are ready,",
-            "prints the URLs and a live status line. Ctrl-C stops everything.",
+            "starts the console (base port + 10; docs/CONSOLE.md), prints the URLs, the admin token and a live",
+            "status line. Ctrl-C stops everything.",
             "",
             "From another terminal: ./sinew shop kill payment   (SIGKILL)",
             "                       ./sinew shop freeze broker  (SIGSTOP; thaw = SIGCONT)",

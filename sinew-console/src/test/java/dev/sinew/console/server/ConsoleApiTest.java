@@ -328,5 +328,8 @@ class ConsoleApiTest {
         assertThat(console.incidents().list()).hasSize(incidents).allSatisfy(i -> assertThat(i.status).isEqualTo("RESOLVED"));
         assertThat(console.audit().recent(1000)).hasSize(audited);
         assertThat(admin("GET", "/api/history?minutes=61", null).status()).isEqualTo(400);
+        String metrics = admin("GET", "/metrics", null).body();
+        assertThat(metrics).contains("# HELP sinew_console_scrapes_total", "sinew_console_scrapes_total{result=\"ok\",service=\"console\"}",
+                "sinew_console_round_seconds_count");
     }
 }
