@@ -12,6 +12,7 @@ import dev.sinew.console.incident.FaultRecord;
 import dev.sinew.console.incident.Incident;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The console's experiment export, read back by the game day's strict parser. */
@@ -19,19 +20,14 @@ class ExperimentExportTest {
 
     @Test
     void everyFaultTheConsoleCanInjectBecomesAValidExperimentStep() {
-        Incident i = new Incident();
-        i.id = "inc-20260101-120000";
-        i.title = "payment and the broker";
-        i.status = "RESOLVED";
-        i.openedMillis = 1_000;
-        i.resolvedMillis = 100_000;
-        i.faults = List.of(
+        Incident i = new Incident("inc-20260101-120000", "payment and the broker", "RESOLVED", 1_000, "operator",
+                100_000, "operator", "v-1", Map.of(), List.of(), List.of(
                 new FaultRecord(10_000, "payment", "kill"),
                 new FaultRecord(12_000, "catalog", "freeze"),
                 new FaultRecord(40_000, "payment", "start"),
                 new FaultRecord(50_000, "broker", "stop"),
                 new FaultRecord(61_400, "broker", "start"),
-                new FaultRecord(62_000, "catalog", "thaw"));
+                new FaultRecord(62_000, "catalog", "thaw")));
         assertThat(ExperimentExport.hasFaults(i)).isTrue();
         Experiment e = ExperimentParser.parse("export.json", ExperimentExport.json(i, 200_000));
         assertThat(e.title()).isEqualTo("Replay of inc-20260101-120000: payment and the broker");
@@ -49,8 +45,8 @@ class ExperimentExportTest {
 
     @Test
     void onlyRepairsAreNothingToReplay() {
-        Incident i = new Incident();
-        i.faults = List.of(new FaultRecord(1, "catalog", "thaw"));
+        Incident i = new Incident("inc-1", "t", "OPEN", 0, "operator", 0, null, null, Map.of(), List.of(),
+                List.of(new FaultRecord(1, "catalog", "thaw")));
         assertThat(ExperimentExport.hasFaults(i)).isFalse();
     }
 }

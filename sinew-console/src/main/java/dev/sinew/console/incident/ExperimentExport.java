@@ -22,25 +22,25 @@ public final class ExperimentExport {
 
     /** True when the incident has a fault to replay. */
     public static boolean hasFaults(Incident i) {
-        return i.faults.stream().anyMatch(f -> breaking(f.action()));
+        return i.faults().stream().anyMatch(f -> breaking(f.action()));
     }
 
     public static String json(Incident i, long nowMillis) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("title", "Replay of " + i.id + ": " + i.title);
+        root.put("title", "Replay of " + i.id() + ": " + i.title());
         ArrayNode hypothesis = root.putArray("hypothesis");
         hypothesis.addObject().put("probe", "success").put("route", "GET /api/products").put("at-least", 0.99);
         hypothesis.addObject().put("probe", "audit");
         ArrayNode method = root.putArray("method");
         ArrayNode rollback = root.putArray("rollback");
         ArrayNode proof = root.putArray("proof");
-        List<FaultRecord> faults = i.faults;
+        List<FaultRecord> faults = i.faults();
         for (int k = 0; k < faults.size(); k++) {
             FaultRecord f = faults.get(k);
             if (!breaking(f.action())) {
                 continue;
             }
-            long end = i.open() ? nowMillis : i.resolvedMillis;
+            long end = i.open() ? nowMillis : i.resolvedMillis();
             for (int j = k + 1; j < faults.size(); j++) {
                 FaultRecord r = faults.get(j);
                 if (r.node().equals(f.node()) && ("thaw".equals(r.action()) || "start".equals(r.action()))) {

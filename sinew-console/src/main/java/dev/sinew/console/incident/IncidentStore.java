@@ -51,7 +51,7 @@ public final class IncidentStore {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "inc-*.json")) {
                 for (Path f : files) {
                     Incident i = JSON.readValue(f.toFile(), Incident.class);
-                    incidents.put(i.id, i);
+                    incidents.put(i.id(), i);
                 }
             }
         } catch (IOException e) {
@@ -63,58 +63,41 @@ public final class IncidentStore {
     public synchronized Incident open(String title, String by, long now) {
         Optional<Incident> cur = current();
         if (cur.isPresent()) {
-            throw new IncidentException(409, "incident_open", "incident " + cur.get().id + " is open; resolve it first");
+            throw new IncidentException(409, "incident_open", "incident " + cur.get().id() + " is open; resolve it first");
         }
         if (title == null || title.isBlank() || title.length() > 200) {
             throw new IncidentException(400, "invalid_title", "title: expected 1 to 200 characters");
         }
-        Incident i = new Incident();
         String id = ID.format(Instant.ofEpochMilli(now));
         while (incidents.containsKey(id)) {
             id = id + "b";
         }
-        i.id = id;
-        i.title = title.trim();
-        i.status = "OPEN";
-        i.openedMillis = now;
-        i.openedBy = by;
-        for (TimelineEntry e : before) {
-            if (e.atMillis() >= now - LOOKBACK_MINUTES * 60_000L) {
-                i.timeline.add(e);
-            }
-        }
+        long from = now - LOOKBACK_MINUTES * 60_000L;
+        Incident i = Incident.opened(id, title.trim(), now, by,
+                before.stream().filter(e -> e.atMillis() >= from).toList(),
+                faultsBefore.stream().filter(f -> f.atMillis() >= from).toList());
         before.clear();
-        for (FaultRecord f : faultsBefore) {
-            if (f.atMillis() >= now - LOOKBACK_MINUTES * 60_000L) {
-                i.faults.add(f);
-            }
-        }
         faultsBefore.clear();
-        i.timeline.add(new TimelineEntry(now, "opened", "incident opened by " + by + ": " + i.title));
-        i.timeline.sort(Comparator.comparingLong(TimelineEntry::atMillis));
-        incidents.put(id, i);
-        save(i);
-        return i.copy();
+        put(i);
+        return i;
     }
 
     /** The open incident, if any. */
     public synchronized Optional<Incident> current() {
-        return incidents.values().stream().filter(Incident::open).findFirst().map(Incident::copy);
+        return incidents.values().stream().filter(Incident::open).findFirst();
     }
 
     public synchronized boolean isOpen() {
-        return incidents.values().stream().anyMatch(Incident::open);
+        return current().isPresent();
     }
 
     /** Adds a line to the open incident's timeline, or, when none is open, to the lookback of the next one. */
     public synchronized void record(long at, String kind, String text) {
         TimelineEntry entry = new TimelineEntry(at, kind, text);
-        for (Incident i : incidents.values()) {
-            if (i.open()) {
-                i.timeline.add(entry);
-                save(i);
-                return;
-            }
+        Optional<Incident> cur = current();
+        if (cur.isPresent()) {
+            put(cur.get().with(entry));
+            return;
         }
         before.addLast(entry);
         while (before.size() > LOOKBACK_MAX || before.peekFirst().atMillis() < at - LOOKBACK_MINUTES * 60_000L) {
@@ -125,16 +108,14 @@ public final class IncidentStore {
     /** Records a fault action (on the timeline as {@code fault} and in the incident's faults, or in the lookback). */
     public synchronized void recordFault(long at, String node, String action, String text) {
         FaultRecord f = new FaultRecord(at, node, action);
-        for (Incident i : incidents.values()) {
-            if (i.open()) {
-                i.faults.add(f);
-                record(at, "fault", text);
-                return;
+        Optional<Incident> cur = current();
+        if (cur.isPresent()) {
+            put(cur.get().with(f));
+        } else {
+            faultsBefore.addLast(f);
+            while (faultsBefore.size() > LOOKBACK_MAX || faultsBefore.peekFirst().atMillis() < at - LOOKBACK_MINUTES * 60_000L) {
+                faultsBefore.removeFirst();
             }
-        }
-        faultsBefore.addLast(f);
-        while (faultsBefore.size() > LOOKBACK_MAX || faultsBefore.peekFirst().atMillis() < at - LOOKBACK_MINUTES * 60_000L) {
-            faultsBefore.removeFirst();
         }
         record(at, "fault", text);
     }
@@ -142,6 +123,7 @@ public final class IncidentStore {
     /** Sets postmortem fields ({@link Incident#FIELDS}) of an incident, open or resolved. */
     public synchronized Incident update(String id, Map<String, String> fields) {
         Incident i = find(id);
+        Map<String, String> changes = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, String> e : fields.entrySet()) {
             if (!Incident.FIELDS.contains(e.getKey())) {
                 throw new IncidentException(400, "invalid_field", "field '" + e.getKey() + "' is not valid; expected one of "
@@ -150,10 +132,11 @@ public final class IncidentStore {
             if (e.getValue() != null && e.getValue().length() > 20_000) {
                 throw new IncidentException(400, "invalid_field", e.getKey() + ": at most 20000 characters");
             }
-            i.fields.put(e.getKey(), e.getValue() == null ? "" : e.getValue());
+            changes.put(e.getKey(), e.getValue() == null ? "" : e.getValue());
         }
-        save(i);
-        return i.copy();
+        Incident next = i.withFields(changes);
+        put(next);
+        return next;
     }
 
     /**
@@ -165,30 +148,25 @@ public final class IncidentStore {
         if (!i.open()) {
             throw new IncidentException(409, "not_open", "incident " + id + " is already resolved");
         }
-        if (last == null || !last.passed() || last.finishedMillis() < i.openedMillis) {
-            String why = last == null || last.finishedMillis() < i.openedMillis ? "no verification ran since it was opened"
+        if (last == null || !last.passed() || last.finishedMillis() < i.openedMillis()) {
+            String why = last == null || last.finishedMillis() < i.openedMillis() ? "no verification ran since it was opened"
                     : "the last verification (" + last.id() + ") failed";
             throw new IncidentException(409, "verification_required",
                     "resolving needs a passing verification: " + why + "; run the probes first");
         }
-        i.status = "RESOLVED";
-        i.resolvedMillis = now;
-        i.resolvedBy = by;
-        i.verificationId = last.id();
-        i.timeline.add(new TimelineEntry(now, "resolved", "resolved by " + by + " after verification " + last.id() + " passed"));
-        save(i);
-        return i.copy();
+        Incident next = i.resolved(now, by, last.id());
+        put(next);
+        return next;
     }
 
     public synchronized Incident get(String id) {
-        return find(id).copy();
+        return find(id);
     }
 
     /** Every incident, newest first. */
     public synchronized List<Incident> list() {
-        List<Incident> out = new ArrayList<>();
-        incidents.values().forEach(i -> out.add(i.copy()));
-        out.sort(Comparator.comparingLong((Incident i) -> i.openedMillis).reversed());
+        List<Incident> out = new ArrayList<>(incidents.values());
+        out.sort(Comparator.comparingLong(Incident::openedMillis).reversed());
         return out;
     }
 
@@ -200,14 +178,19 @@ public final class IncidentStore {
         return i;
     }
 
+    private void put(Incident i) {
+        save(i);
+        incidents.put(i.id(), i);
+    }
+
     private void save(Incident i) {
         try {
-            Path f = dir.resolve(i.id + ".json");
-            Path tmp = dir.resolve(i.id + ".json.tmp");
+            Path f = dir.resolve(i.id() + ".json");
+            Path tmp = dir.resolve(i.id() + ".json.tmp");
             JSON.writeValue(tmp.toFile(), i);
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save incident " + i.id + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot save incident " + i.id() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -21,17 +21,17 @@ public final class Postmortem {
     }
 
     public static String markdown(Incident i) {
-        Map<String, String> f = i.fields;
+        Map<String, String> f = i.fields();
         StringBuilder md = new StringBuilder();
-        md.append("# Postmortem: ").append(i.title).append("\n\n");
+        md.append("# Postmortem: ").append(i.title()).append("\n\n");
         md.append("| | |\n|---|---|\n");
-        md.append("| Incident | ").append(i.id).append(" |\n");
+        md.append("| Incident | ").append(i.id()).append(" |\n");
         md.append("| Status | ").append(i.open() ? "open" : "resolved").append(" |\n");
-        md.append("| Opened | ").append(TIME.format(Instant.ofEpochMilli(i.openedMillis))).append(" by ").append(cell(i.openedBy)).append(" |\n");
+        md.append("| Opened | ").append(TIME.format(Instant.ofEpochMilli(i.openedMillis()))).append(" by ").append(cell(i.openedBy())).append(" |\n");
         if (!i.open()) {
-            md.append("| Resolved | ").append(TIME.format(Instant.ofEpochMilli(i.resolvedMillis))).append(" by ")
-                    .append(cell(i.resolvedBy)).append(" (verification ").append(i.verificationId).append(" passed) |\n");
-            md.append("| Duration | ").append(duration(i.resolvedMillis - i.openedMillis)).append(" |\n");
+            md.append("| Resolved | ").append(TIME.format(Instant.ofEpochMilli(i.resolvedMillis()))).append(" by ")
+                    .append(cell(i.resolvedBy())).append(" (verification ").append(i.verificationId()).append(" passed) |\n");
+            md.append("| Duration | ").append(duration(i.resolvedMillis() - i.openedMillis())).append(" |\n");
         }
         md.append('\n');
         section(md, "Summary", f.get("summary"), "what happened, in two sentences");
@@ -41,12 +41,12 @@ public final class Postmortem {
                 : null, detected == null ? null : "First alert: " + detected);
         section(md, "Trigger", f.get("trigger"), "the change or event that set it off");
         section(md, "Root cause", f.get("rootCause"), "why it could happen (ask why until it is something to fix)");
-        String resolvedLine = i.open() ? null : "Resolved at " + CLOCK.format(Instant.ofEpochMilli(i.resolvedMillis))
-                + " after verification " + i.verificationId + " passed.";
+        String resolvedLine = i.open() ? null : "Resolved at " + CLOCK.format(Instant.ofEpochMilli(i.resolvedMillis()))
+                + " after verification " + i.verificationId() + " passed.";
         section(md, "Resolution", f.get("resolution"), resolvedLine == null ? "what brought the system back" : null, resolvedLine);
         md.append("## Timeline (UTC)\n\n");
         md.append("| time | what | |\n|---|---|---|\n");
-        for (TimelineEntry e : i.timeline) {
+        for (TimelineEntry e : i.timeline()) {
             md.append("| ").append(CLOCK.format(Instant.ofEpochMilli(e.atMillis()))).append(" | ").append(e.kind())
                     .append(" | ").append(cell(e.text())).append(" |\n");
         }
@@ -78,10 +78,10 @@ public final class Postmortem {
     }
 
     private static String firstOf(Incident i, String kind) {
-        for (TimelineEntry e : i.timeline) {
+        for (TimelineEntry e : i.timeline()) {
             if (kind.equals(e.kind())) {
                 return CLOCK.format(Instant.ofEpochMilli(e.atMillis())) + " — " + e.text() + " ("
-                        + duration(e.atMillis() - i.openedMillis) + " after the incident was opened)";
+                        + duration(e.atMillis() - i.openedMillis()) + " after the incident was opened)";
             }
         }
         return null;

@@ -217,10 +217,10 @@ public final class ConsoleServer {
             }
             Incident i = console.incidents().get(ctx.pathParam("id"));
             if (!i.open()) {
-                throw new IncidentException(409, "not_open", "incident " + i.id + " is resolved");
+                throw new IncidentException(409, "not_open", "incident " + i.id() + " is resolved");
             }
             console.incidents().record(System.currentTimeMillis(), "note", text);
-            json(ctx, 200, StateJson.JSON.valueToTree(console.incidents().get(i.id)));
+            json(ctx, 200, StateJson.JSON.valueToTree(console.incidents().get(i.id())));
         });
         r.post("/api/incidents/{id}/resolve", ctx -> {
             Incident i = console.incidents().resolve(ctx.pathParam("id"), "operator (" + auth.actor(ctx) + ")",
@@ -229,15 +229,15 @@ public final class ConsoleServer {
         });
         r.get("/api/incidents/{id}/postmortem.md", ctx -> {
             Incident i = console.incidents().get(ctx.pathParam("id"));
-            ctx.header("Content-Disposition", "attachment; filename=\"postmortem-" + i.id + ".md\"");
+            ctx.header("Content-Disposition", "attachment; filename=\"postmortem-" + i.id() + ".md\"");
             ctx.contentType("text/markdown; charset=utf-8").result(Postmortem.markdown(i));
         });
         r.get("/api/incidents/{id}/experiment.json", ctx -> {
             Incident i = console.incidents().get(ctx.pathParam("id"));
             if (!ExperimentExport.hasFaults(i)) {
-                throw new IncidentException(404, "no_faults", "incident " + i.id + " has no fault injected from the console to replay");
+                throw new IncidentException(404, "no_faults", "incident " + i.id() + " has no fault injected from the console to replay");
             }
-            ctx.header("Content-Disposition", "attachment; filename=\"experiment-" + i.id + ".json\"");
+            ctx.header("Content-Disposition", "attachment; filename=\"experiment-" + i.id() + ".json\"");
             ctx.contentType("application/json").result(ExperimentExport.json(i, System.currentTimeMillis()));
         });
         r.get("/api/audit", ctx -> json(ctx, 200, StateJson.JSON.valueToTree(Map.of("entries", console.audit().recent(200)))));

@@ -250,7 +250,7 @@ class ConsoleApiTest {
             assertThat(a.path("why").asText()).contains("TimeoutExceededException");
             assertThat(a.path("exampleTraceId").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         });
-        String id = console.incidents().current().orElseThrow().id;
+        String id = console.incidents().current().orElseThrow().id();
         assertThat(admin("POST", "/api/incidents", "{\"title\":\"second\"}").status()).as("one at a time").isEqualTo(409);
 
         Reply early = admin("POST", "/api/incidents/" + id + "/resolve", null);
@@ -299,8 +299,8 @@ class ConsoleApiTest {
         assertThat(admin("POST", "/api/faults", "{\"node\":\"mars\",\"action\":\"thaw\",\"confirm\":true}").status()).isEqualTo(404);
         assertThat(admin("POST", "/api/faults", "{\"node\":\"catalog\",\"action\":\"melt\",\"confirm\":true}").status()).isEqualTo(400);
         assertThat(faults).containsExactly("freeze catalog", "thaw catalog");
-        String id = console.incidents().current().orElseThrow().id;
-        assertThat(console.incidents().get(id).timeline).extracting(e -> e.kind() + ": " + e.text())
+        String id = console.incidents().current().orElseThrow().id();
+        assertThat(console.incidents().get(id).timeline()).extracting(e -> e.kind() + ": " + e.text())
                 .anyMatch(t -> t.startsWith("fault: kill gateway refused"))
                 .anyMatch(t -> t.startsWith("fault: thaw catalog"));
         assertThat(admin("POST", "/api/verify", null).json().path("passed").asBoolean()).isTrue();
@@ -325,7 +325,7 @@ class ConsoleApiTest {
         console = start();
         JsonNode h = admin("GET", "/api/history?edge=gateway/catalog&minutes=60", null).json();
         assertThat(h.path("edges").path("gateway/catalog").size()).isGreaterThanOrEqualTo(before);
-        assertThat(console.incidents().list()).hasSize(incidents).allSatisfy(i -> assertThat(i.status).isEqualTo("RESOLVED"));
+        assertThat(console.incidents().list()).hasSize(incidents).allSatisfy(i -> assertThat(i.status()).isEqualTo("RESOLVED"));
         assertThat(console.audit().recent(1000)).hasSize(audited);
         assertThat(admin("GET", "/api/history?minutes=61", null).status()).isEqualTo(400);
         String metrics = admin("GET", "/metrics", null).body();
