@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,6 +42,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -433,6 +436,11 @@ class ConsoleShopTest {
                 assertThat(f.kind()).isEqualTo(FaultKind.FREEZE);
                 assertThat(f.target()).isEqualTo("catalog");
             });
+            List<String> errors = web.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(l -> l.getLevel().intValue() >= Level.SEVERE.intValue())
+                    .map(l -> l.getMessage())
+                    .filter(m -> !m.contains("favicon.ico")).toList();
+            assertThat(errors).as("errors in the page's console").isEmpty();
         } finally {
             traffic.set(false);
             web.quit();
@@ -468,6 +476,9 @@ class ConsoleShopTest {
 
     static WebDriver chromium() throws IOException {
         ChromeOptions o = new ChromeOptions();
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        o.setCapability("goog:loggingPrefs", logs);
         o.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
         o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The open alerts: a condition fires once it held for {@code forRounds} rounds in a row (2 for a
- * silent service, so one slow scrape does not page) and resolves in the first round without it.
- * Keeps the first time it was seen. Not thread-safe: the scrape loop owns it; {@link #open()}
- * returns a copy for readers.
+ * The open alerts: a condition fires once it held for some rounds in a row (2 for a silent
+ * service, so one slow scrape does not page; 3 for an error rate) and resolves once it has been
+ * absent for some rounds in a row (3 for an error rate or budget, which hover around their
+ * threshold while a breaker probes; 1 otherwise), so the timeline is not a flicker of fired and
+ * resolved. Keeps the first time it was seen. Not thread-safe: the scrape loop owns it;
+ * {@link #open()} returns a copy for readers.
  */
 public final class AlertBook {
 
@@ -20,6 +22,7 @@ public final class AlertBook {
     }
 
     private final Map<String, Integer> streak = new HashMap<>();
+    private final Map<String, Integer> absent = new HashMap<>();
     private final Map<String, Long> firstSeen = new HashMap<>();
     private final Map<String, Alert> open = new LinkedHashMap<>();
     private volatile List<Alert> view = List.of();
@@ -41,13 +44,20 @@ public final class AlertBook {
             }
         }
         for (String id : List.copyOf(streak.keySet())) {
-            if (!now.containsKey(id)) {
-                streak.remove(id);
-                firstSeen.remove(id);
-                Alert gone = open.remove(id);
-                if (gone != null) {
-                    resolved.add(gone);
-                }
+            if (now.containsKey(id)) {
+                absent.remove(id);
+                continue;
+            }
+            Alert o = open.get(id);
+            if (o != null && absent.merge(id, 1, Integer::sum) < clearRounds(o)) {
+                continue; // still open: not gone long enough
+            }
+            streak.remove(id);
+            firstSeen.remove(id);
+            absent.remove(id);
+            Alert gone = open.remove(id);
+            if (gone != null) {
+                resolved.add(gone);
             }
         }
         List<Alert> v = new ArrayList<>(open.values());
@@ -59,6 +69,13 @@ public final class AlertBook {
     /** The open alerts, paging ones first, oldest first. */
     public List<Alert> open() {
         return view;
+    }
+
+    private static int clearRounds(Alert a) {
+        return switch (a.kind()) {
+            case "error_rate", "budget_exhausted" -> 3;
+            default -> 1;
+        };
     }
 
     private static int forRounds(Alert a) {
