@@ -325,6 +325,32 @@ class ConsoleShopTest {
 
     @Test
     @Order(7)
+    void aRestartedServiceGetsTheOperatorsChangesBack() throws Exception {
+        consolePost("/api/controls/read-only", "{\"on\":true,\"retryAfterSeconds\":4,\"confirm\":true}");
+        assertThat(pipeline("order", "payment").path("settings").path("breaker.open-duration").asText()).isEqualTo("9s");
+        shop.restart("order"); // a restart forgets what the console set: read-only, the live settings of test 6
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
+                adminState("order").path("readOnly").path("on").asBoolean()
+                && pipeline("order", "payment").path("settings").path("breaker.open-duration").asText().equals("9s"));
+        Reply refused = send("POST", shop.url("order") + "/orders", "{\"items\":[{\"productId\":\"p-002\",\"quantity\":1}]}",
+                "Authorization", "Bearer " + user, "Content-Type", "application/json");
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isEqualTo("4");
+        JsonNode audit = consoleGet("/api/audit").json().path("entries");
+        List<String> reapplied = new ArrayList<>();
+        audit.forEach(a -> {
+            if (a.path("action").asText().equals("reapply") && a.path("target").asText().equals("order")) {
+                reapplied.add(a.path("params").path("what").asText() + " " + a.path("result").asText());
+            }
+        });
+        assertThat(reapplied).contains("read-only mode on order again ok")
+                .anyMatch(t -> t.startsWith("settings of order/payment") && t.endsWith(" ok"));
+        consolePost("/api/controls/read-only", "{\"on\":false,\"confirm\":true}");
+        eventually(() -> placeOrder().status() == 201);
+    }
+
+    @Test
+    @Order(8)
     void anIncidentResolvesOnlyAfterAPassingVerification() throws Exception {
         Reply opened = consolePost("/api/incidents", "{\"title\":\"orders read-only while payments are checked\"}");
         assertThat(opened.status()).isEqualTo(201);
@@ -354,7 +380,7 @@ class ConsoleShopTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void inABrowserAnOperatorFreezesCatalogSeesItOpensAnIncidentVerifiesAndResolves() throws Exception {
         AtomicBoolean traffic = new AtomicBoolean(true);
         List<Thread> users = new ArrayList<>();

@@ -26,6 +26,9 @@ public final class Controls {
     private final AuditLog audit;
     private final IncidentStore incidents;
     private final Map<String, JsonNode> adminStates = new ConcurrentHashMap<>();
+    private final DesiredState desired = new DesiredState();
+    private final Map<String, Long> lastReapply = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastControl = new ConcurrentHashMap<>();
 
     public Controls(List<Target> targets, List<DegradationSwitch> switches, List<String> readOnlyServices,
                     AdminClient admin, AuditLog audit, IncidentStore incidents) {
@@ -47,7 +50,18 @@ public final class Controls {
         return audited(actor, remote, "breaker." + nz(action), service + "/" + pipeline, params, "control", () -> {
             Target t = target(service);
             requireName("pipeline", pipeline);
-            JsonNode r = admin.post(t, "/admin/breakers/" + pipeline, Map.of("action", nz(action)));
+            if (!List.of("open", "close", "reset").contains(action)) {
+                throw new ControlException(400, "invalid_action", "action: '" + action + "' is not valid; expected one of [open, close, reset]");
+            }
+            desired.breaker(service, pipeline, action);
+            lastControl.put(service, System.currentTimeMillis());
+            JsonNode r;
+            try {
+                r = admin.post(t, "/admin/breakers/" + pipeline, Map.of("action", nz(action)));
+            } catch (ControlException e) {
+                desired.forgetBreaker(service, pipeline);
+                throw e;
+            }
             return "breaker " + service + "→" + pipeline + " " + action + ": now " + r.path("breaker").asText();
         });
     }
@@ -61,6 +75,8 @@ public final class Controls {
                 throw new ControlException(404, "unknown_switch", "no switch '" + name + "'; expected one of " + switches.keySet());
             }
             for (DegradationSwitch.Edge e : s.pipelines()) {
+                desired.switchOff(e.service(), e.pipeline(), on);
+                lastControl.put(e.service(), System.currentTimeMillis());
                 admin.post(target(e.service()), "/admin/switches/" + e.pipeline(), Map.of("off", on));
             }
             return "degradation " + name + (on ? " ON" : " off") + " (" + s.description() + ")";
@@ -76,7 +92,14 @@ public final class Controls {
                         Map<String, Object> body = new LinkedHashMap<>();
                         body.put("on", on);
                         body.put("retryAfterSeconds", retryAfterSeconds);
-                        admin.post(target(s), "/admin/read-only", body);
+                        desired.readOnly(s, on, retryAfterSeconds);
+                        lastControl.put(s, System.currentTimeMillis());
+                        try {
+                            admin.post(target(s), "/admin/read-only", body);
+                        } catch (ControlException e) {
+                            desired.readOnly(s, false, retryAfterSeconds);
+                            throw e;
+                        }
                     }
                     return "read-only mode for order writes " + (on ? "ON (503, Retry-After: " + retryAfterSeconds + ")" : "off");
                 });
@@ -91,17 +114,60 @@ public final class Controls {
         return audited(actor, remote, "config", service + "/" + pipeline, params, "config", () -> {
             Target t = target(service);
             requireName("pipeline", pipeline);
-            admin.post(t, "/admin/pipelines/" + pipeline + "/settings", Map.of("settings", settings == null ? Map.of() : settings));
+            Map<String, String> changes = settings == null ? Map.of() : settings;
+            desired.settings(service, pipeline, changes);
+            lastControl.put(service, System.currentTimeMillis());
+            try {
+                admin.post(t, "/admin/pipelines/" + pipeline + "/settings", Map.of("settings", changes));
+            } catch (ControlException e) {
+                desired.forgetSettings(service, pipeline, changes);
+                throw e;
+            }
             return "settings of " + service + "→" + pipeline + " changed: " + settings;
         });
     }
 
     /** Polls one service's admin state (breakers, switches, read-only, settings); kept for {@link #state()}. */
     public void refresh(String service) {
+        JsonNode state;
         try {
-            adminStates.put(service, admin.get(target(service), "/admin/state"));
+            state = admin.get(target(service), "/admin/state");
         } catch (ControlException e) {
             adminStates.remove(service);
+            return;
+        }
+        adminStates.put(service, state);
+        reapply(service, state);
+    }
+
+    /**
+     * Sends again what operators asked of {@code service} and it no longer has (it restarted):
+     * not within 3 s of an operator's control to it (the state may predate that control), at most
+     * once every 5 s per service, audited as the console's own action.
+     */
+    private void reapply(String service, JsonNode state) {
+        List<DesiredState.Action> missing = desired.differences(service, state);
+        if (missing.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        Long control = lastControl.get(service);
+        Long last = lastReapply.get(service);
+        if (control != null && now - control < 3_000 || last != null && now - last < 5_000) {
+            return;
+        }
+        lastReapply.put(service, now);
+        for (DesiredState.Action a : missing) {
+            String result;
+            try {
+                admin.post(target(service), a.path(), a.body());
+                result = "ok";
+            } catch (ControlException e) {
+                result = "refused: " + e.getMessage();
+            }
+            audit.record(new AuditEntry(now, "console", "-", "reapply", service, Map.of("what", a.text()), result));
+            incidents.record(now, "control", service + " came back without an operator's change: " + a.text()
+                    + ("ok".equals(result) ? "" : " (" + result + ")"));
         }
     }
 

@@ -232,6 +232,15 @@ class ConsoleApiTest {
         assertThat(audit.get(6).path("result").asText()).isEqualTo("ok");
         assertThat(audit.get(6).path("actor").asText()).isEqualTo("admin-token");
         assertThat(Files.readAllLines(console.audit().file())).hasSize(7);
+
+        // the gateway "restarts" and forgets read-only mode: the console asks again, as its own audited action
+        gateway.readOnly = false;
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.readOnly && console.audit().recent(1).get(0).action().equals("reapply"));
+        assertThat(gateway.adminCalls).last().isEqualTo("/admin/read-only {\"on\":true,\"retryAfterSeconds\":9}");
+        JsonNode reapplied = admin("GET", "/api/audit", null).json().path("entries").get(0);
+        assertThat(reapplied.path("action").asText()).isEqualTo("reapply");
+        assertThat(reapplied.path("actor").asText()).isEqualTo("console");
+        assertThat(reapplied.path("params").path("what").asText()).isEqualTo("read-only mode on gateway again");
     }
 
     @Test

@@ -21,6 +21,7 @@ final class FakeService implements AutoCloseable {
     final List<String> adminCalls = new CopyOnWriteArrayList<>();
     volatile String metrics = "";
     volatile String diagnose = "{\"verdict\":\"no failing dependency\",\"dependencies\":[]}";
+    volatile boolean readOnly;
 
     FakeService(String token) throws IOException {
         this.token = token;
@@ -35,12 +36,16 @@ final class FakeService implements AutoCloseable {
             String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             if (x.getRequestMethod().equals("POST")) {
                 adminCalls.add(x.getRequestURI().getPath() + " " + body);
+                if (x.getRequestURI().getPath().equals("/admin/read-only")) {
+                    readOnly = body.contains("\"on\":true");
+                }
             }
             if (x.getRequestURI().getPath().contains("/breakers/missing")) {
                 send(x, 404, "application/json", "{\"error\":\"not_found\",\"message\":\"no pipeline 'missing'\"}");
                 return;
             }
-            send(x, 200, "application/json", "{\"service\":\"fake\",\"breaker\":\"forced_open\",\"readOnly\":{\"on\":false},\"pipelines\":[]}");
+            send(x, 200, "application/json", "{\"service\":\"fake\",\"breaker\":\"forced_open\",\"readOnly\":{\"on\":" + readOnly
+                    + "},\"pipelines\":[]}");
         });
         server.start();
     }
