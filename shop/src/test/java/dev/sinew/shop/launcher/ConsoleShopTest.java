@@ -210,6 +210,15 @@ class ConsoleShopTest {
             assertThat(send("POST", shop.url(service) + "/admin/read-only", "{\"on\":true}", "Authorization",
                     "Bearer " + token + "x").status()).as(service + " wrong token").isEqualTo(401);
         }
+        for (String path : List.of("/admin/breakers/order", "/admin/switches/order", "/admin/read-only",
+                "/admin/pipelines/order/settings")) {
+            Reply r = send("POST", shop.gatewayUrl() + path, "{\"action\":\"open\",\"off\":true,\"on\":true,"
+                    + "\"settings\":{\"retry.max-attempts\":\"1\"}}", "Content-Type", "application/json");
+            assertThat(r.status()).as(path).isEqualTo(401);
+        }
+        assertThat(pipeline("gateway", "order").path("breaker").asText()).as("nothing changed").isEqualTo("closed");
+        assertThat(pipeline("gateway", "order").path("switchedOff").asBoolean()).isFalse();
+        assertThat(pipeline("gateway", "order").path("settings").path("retry.max-attempts").asText()).isNotEqualTo("1");
         assertThat(adminState("gateway").path("readOnly").path("on").asBoolean()).as("nothing changed").isFalse();
         eventually(() -> placeOrder().status() == 201);
     }
