@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Per-edge history of the last hour, one point per second, kept in memory and on disk so a
  * restarted console shows the hour before it: every round appends one JSON line (all edges) to
- * an append-only file per hour ({@code <dir>/<epoch hour>.jsonl}, about 1 KB a second for a dozen
+ * an append-only file per hour ({@code <dir>/<epoch hour>.jsonl}, about 360 bytes a second for eight
  * edges); files older than two hours are deleted; at start the last hour is read back. A torn last
  * line (the console killed mid-write) is skipped.
  */
