@@ -1,6 +1,8 @@
 package dev.sinew.shop.launcher;
 
+import dev.sinew.console.security.AdminToken;
 import dev.sinew.kafka.KafkaBroker;
+import dev.sinew.shop.admin.AdminRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -134,6 +136,7 @@ public final class Shop implements AutoCloseable {
         lock.lock();
         try {
             Files.createDirectories(dataDir);
+            AdminToken.loadOrCreate(adminTokenFile()); // before the services: they read it at start
             cleanUpLeftovers();
             checkPortsFree();
             installShutdownHook();
@@ -164,6 +167,7 @@ public final class Shop implements AutoCloseable {
         cmd.add(javaExecutable);
         cmd.addAll(jvmArgs);
         cmd.add("-D" + ParentWatchdog.PROPERTY + "=true");
+        cmd.add("-D" + AdminRoutes.TOKEN_FILE_PROPERTY + "=" + adminTokenFile());
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(SERVICE_MAIN);
@@ -344,6 +348,20 @@ public final class Shop implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The admin token file ({@code <dataDir>/admin-token}): the services' admin API and the console require it. */
+    public Path adminTokenFile() {
+        return dataDir.resolve("admin-token");
+    }
+
+    /** The Java executable and the classpath the children run with (the console process uses the same). */
+    String javaExecutable() {
+        return javaExecutable;
+    }
+
+    String classpath() {
+        return classpath;
     }
 
     /** Where a node's stdout and stderr go (appended across restarts). */

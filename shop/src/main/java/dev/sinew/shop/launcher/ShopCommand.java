@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "shop", mixinStandardHelpOptions = true,
         description = {
             "Starts the Kafka broker and the seven shop services as child processes, waits until all are ready,",
-            "prints the URLs and a live status line. Ctrl-C stops everything.",
+            "starts the console (base port + 10; docs/CONSOLE.md), prints the URLs, the admin token and a live",
+            "status line. Ctrl-C stops everything.",
             "",
             "From another terminal: ./sinew shop kill payment   (SIGKILL)",
             "                       ./sinew shop freeze broker  (SIGSTOP; thaw = SIGCONT)",
@@ -55,6 +57,15 @@ public final class ShopCommand implements Callable<Integer> {
 
     @Option(names = "--classpath", description = "classpath of the child processes (default: this JVM's)")
     String classpath;
+
+    @Option(names = "--console-port", description = "the console's port (default: base port + 10, i.e. 8090)")
+    Integer consolePort;
+
+    @Option(names = "--no-console", description = "do not start the console")
+    boolean noConsole;
+
+    @Option(names = "--console-chaos", description = "let the console break nodes (freeze, kill, stop); off by default")
+    boolean consoleChaos;
 
     @Option(names = "--no-status", description = "print status changes as lines instead of one refreshed status line")
     boolean noStatusLine;
@@ -87,6 +98,15 @@ public final class ShopCommand implements Callable<Integer> {
             return 1;
         }
         HttpServer control = startControl(shop);
+        ConsoleProcess console = null;
+        if (!noConsole) {
+            try {
+                console = ConsoleProcess.start(shop, consolePort != null ? consolePort : basePort + 10, Duration.ofSeconds(60),
+                        consoleChaos ? List.of("--chaos") : List.of());
+            } catch (RuntimeException e) {
+                System.err.println("console: " + e.getMessage() + " (the shop runs without it)");
+            }
+        }
         status.pause();
         out.printf("%nshop ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         out.println("  storefront   " + shop.gatewayUrl() + "/");
@@ -97,13 +117,22 @@ public final class ShopCommand implements Callable<Integer> {
         out.printf("  %-14s %s  (pid %d, log %s)%n", "broker", shop.bootstrapServers(), shop.pid(Shop.BROKER),
                 shop.logFile(Shop.BROKER));
         out.println("  state        " + shop.dataDir().resolve("shop-state.json"));
+        if (console != null) {
+            out.printf("  %-14s %s/  (pid %d, log %s)%n", "console", console.url(), console.pid(),
+                    shop.dataDir().resolve("console").resolve("console.log"));
+            out.println("  admin token  " + console.token() + "  (in " + shop.adminTokenFile() + "; the console and every /admin API ask for it)");
+        }
         out.println("load: ./sinew load --rate 50 --duration 60s   break: ./sinew shop kill|freeze|thaw|start <service|broker>   audit: ./sinew audit");
         out.println("Ctrl-C stops everything.");
         status.resume();
         CountDownLatch done = new CountDownLatch(1);
+        ConsoleProcess startedConsole = console;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             status.stop();
             control.stop(0);
+            if (startedConsole != null) {
+                startedConsole.close();
+            }
             out.println();
             out.println("stopping the shop...");
             shop.stop();
@@ -114,7 +143,8 @@ public final class ShopCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static HttpServer startControl(Shop shop) throws IOException {
+    /** The launcher's control API on a free loopback port, recorded in shop-state.json (tests start it too). */
+    static HttpServer startControl(Shop shop) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "shop-control");

@@ -2,6 +2,7 @@ package dev.sinew.shop.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sinew.config.SinewRegistry;
+import dev.sinew.shop.admin.AdminRoutes;
 import dev.sinew.shop.tracing.ServerSpans;
 import dev.sinew.shop.tracing.ShopTelemetry;
 import io.javalin.Javalin;
@@ -73,8 +74,9 @@ public final class ShopServer implements AutoCloseable {
         AtomicBoolean started = new AtomicBoolean();
         AtomicReference<Observability> obsRef = new AtomicReference<>();
         long startedMillis = System.currentTimeMillis();
+        AdminRoutes admin = AdminRoutes.fromSystemProperty(options.service()); // null: no admin API
         CompletableFuture<Javalin> http = CompletableFuture.supplyAsync(
-                () -> startHttp(options, module, dbRef, obsRef, started, log, telemetry), runnable -> {
+                () -> startHttp(options, module, dbRef, obsRef, started, log, telemetry, admin), runnable -> {
                     Thread t = new Thread(runnable, options.service() + "-http-start");
                     t.setDaemon(true);
                     t.start();
@@ -82,8 +84,12 @@ public final class ShopServer implements AutoCloseable {
         Database db = null;
         Observability obs = null;
         try {
-            SinewRegistry registry = SinewRegistry.of(pipelineProperties(options.service()));
+            Properties pipelines = pipelineProperties(options.service());
+            SinewRegistry registry = SinewRegistry.of(pipelines);
             telemetry.instrument(registry);
+            if (admin != null) {
+                admin.bind(registry, pipelines);
+            }
             // the instance tag needs the port: only a free port (0, tests) waits for the server first
             obs = Observability.start(options, options.port() != 0 ? options.port() : await(http).port(),
                     registry, startedMillis);
@@ -125,7 +131,7 @@ public final class ShopServer implements AutoCloseable {
 
     private static Javalin startHttp(ServiceOptions options, ShopModule module, AtomicReference<Database> dbRef,
                                      AtomicReference<Observability> obsRef, AtomicBoolean started, Logger log,
-                                     ShopTelemetry telemetry) {
+                                     ShopTelemetry telemetry, AdminRoutes admin) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -164,6 +170,9 @@ public final class ShopServer implements AutoCloseable {
                 Http.json(c, ready ? 200 : 503, body);
             });
             Observability.install(cfg, obsRef);
+            if (admin != null) {
+                admin.install(cfg.routes);
+            }
             module.routes(cfg.routes);
             cfg.routes.exception(ApiException.class, (e, c) -> {
                 e.headers().forEach(c::header);
