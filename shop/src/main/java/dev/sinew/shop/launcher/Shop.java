@@ -67,6 +67,7 @@ public final class Shop implements AutoCloseable {
     private final String javaExecutable;
     private final List<String> jvmArgs;
     private final Duration readyTimeout;
+    private final boolean chaos;
     private final ShopState stateFile;
     private final HttpClient http;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
@@ -83,6 +84,7 @@ public final class Shop implements AutoCloseable {
                 : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.jvmArgs = List.copyOf(b.jvmArgs);
         this.readyTimeout = b.readyTimeout;
+        this.chaos = b.chaos;
         Map<String, Integer> p = new LinkedHashMap<>();
         for (int i = 0; i < SERVICES.size(); i++) {
             p.put(SERVICES.get(i), b.basePort == 0 ? freePort() : b.basePort + i);
@@ -180,6 +182,9 @@ public final class Shop implements AutoCloseable {
         }
         cmd.add("--kafka");
         cmd.add(broker.bootstrapServers());
+        if (chaos) {
+            cmd.add("--chaos");
+        }
         return cmd;
     }
 
@@ -606,8 +611,15 @@ public final class Shop implements AutoCloseable {
         private String brokerHeap = "384m";
         private List<String> jvmArgs = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         private Duration readyTimeout = Duration.ofSeconds(180);
+        private boolean chaos;
 
         private Builder() {
+        }
+
+        /** Start every service with {@code --chaos}: fault policies on its pipelines and {@code /admin/faults} (default off). */
+        public Builder chaos(boolean chaos) {
+            this.chaos = chaos;
+            return this;
         }
 
         public Builder dataDir(Path dataDir) {

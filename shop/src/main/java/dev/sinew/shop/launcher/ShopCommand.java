@@ -56,6 +56,9 @@ public final class ShopCommand implements Callable<Integer> {
     @Option(names = "--classpath", description = "classpath of the child processes (default: this JVM's)")
     String classpath;
 
+    @Option(names = "--chaos", description = "start the services with fault injection on (/admin/faults; used by ./sinew gameday)")
+    boolean chaos;
+
     @Option(names = "--no-status", description = "print status changes as lines instead of one refreshed status line")
     boolean noStatusLine;
 
@@ -66,7 +69,7 @@ public final class ShopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        Shop.Builder b = Shop.builder().dataDir(dataDir).basePort(basePort).brokerPort(brokerPort);
+        Shop.Builder b = Shop.builder().dataDir(dataDir).basePort(basePort).brokerPort(brokerPort).chaos(chaos);
         if (classpath != null) {
             b.classpath(classpath);
         }

@@ -13,12 +13,20 @@ import java.util.Map;
  * @param peers     base URLs of the other services this one calls, by service name
  * @param kafka     bootstrap servers of the broker (order and inventory), or null
  * @param jdbcUrl   a JDBC URL (PostgreSQL) instead of the embedded H2 file database, or null
+ * @param chaos     fault injection on: fault policies on every pipeline and {@code /admin/faults}
+ *                  (off by default; the game day turns it on)
  */
 public record ServiceOptions(String service, int port, Path dataDir, Map<String, URI> peers, String kafka,
-                             String jdbcUrl, String jdbcUser, String jdbcPassword) {
+                             String jdbcUrl, String jdbcUser, String jdbcPassword, boolean chaos) {
 
     public ServiceOptions {
         peers = Map.copyOf(peers);
+    }
+
+    /** Options with fault injection off. */
+    public ServiceOptions(String service, int port, Path dataDir, Map<String, URI> peers, String kafka,
+                          String jdbcUrl, String jdbcUser, String jdbcPassword) {
+        this(service, port, dataDir, peers, kafka, jdbcUrl, jdbcUser, jdbcPassword, false);
     }
 
     public URI peer(String name) {

@@ -72,9 +72,10 @@ public final class ShopServer implements AutoCloseable {
         AtomicReference<Database> dbRef = new AtomicReference<>();
         AtomicBoolean started = new AtomicBoolean();
         AtomicReference<Observability> obsRef = new AtomicReference<>();
+        AtomicReference<FaultAdmin> faultsRef = new AtomicReference<>();
         long startedMillis = System.currentTimeMillis();
         CompletableFuture<Javalin> http = CompletableFuture.supplyAsync(
-                () -> startHttp(options, module, dbRef, obsRef, started, log, telemetry), runnable -> {
+                () -> startHttp(options, module, dbRef, obsRef, faultsRef, started, log, telemetry), runnable -> {
                     Thread t = new Thread(runnable, options.service() + "-http-start");
                     t.setDaemon(true);
                     t.start();
@@ -84,6 +85,7 @@ public final class ShopServer implements AutoCloseable {
         try {
             SinewRegistry registry = SinewRegistry.of(pipelineProperties(options.service()));
             telemetry.instrument(registry);
+            faultsRef.set(FaultAdmin.installIfEnabled(options, registry)); // null (and no fault policy) without --chaos
             // the instance tag needs the port: only a free port (0, tests) waits for the server first
             obs = Observability.start(options, options.port() != 0 ? options.port() : await(http).port(),
                     registry, startedMillis);
@@ -124,7 +126,8 @@ public final class ShopServer implements AutoCloseable {
     }
 
     private static Javalin startHttp(ServiceOptions options, ShopModule module, AtomicReference<Database> dbRef,
-                                     AtomicReference<Observability> obsRef, AtomicBoolean started, Logger log,
+                                     AtomicReference<Observability> obsRef, AtomicReference<FaultAdmin> faultsRef,
+                                     AtomicBoolean started, Logger log,
                                      ShopTelemetry telemetry) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -164,6 +167,7 @@ public final class ShopServer implements AutoCloseable {
                 Http.json(c, ready ? 200 : 503, body);
             });
             Observability.install(cfg, obsRef);
+            FaultAdmin.routes(cfg.routes, faultsRef::get);
             module.routes(cfg.routes);
             cfg.routes.exception(ApiException.class, (e, c) -> {
                 e.headers().forEach(c::header);
