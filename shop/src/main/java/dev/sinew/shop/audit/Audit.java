@@ -115,6 +115,8 @@ public final class Audit {
 
         Map<String, Long> counts = new LinkedHashMap<>();
         Violations v = new Violations();
+        long lost = 0;
+        long duplicateCharges = 0;
         counts.put("dead letters in inventory", (long) inventoryDead.size());
         counts.put("dead letters in order", orderDead[0]);
         // orders whose OrderPlaced the order service published again (no inventory outcome in time): not a
@@ -167,6 +169,7 @@ public final class Audit {
             boolean settled = o.updatedMs < settledBefore;
             if (out == null) {
                 if (settled || o.createdMs < settledBefore) {
+                    lost++;
                     v.add("reservation", "order " + o.id + " (" + o.status + ", created " + age(now, o.createdMs)
                             + " ago) has no stock reservation and no out-of-stock outcome; "
                             + trail(o.id, placed, inventoryInbox, inventoryDead, now));
@@ -208,6 +211,7 @@ public final class Audit {
         }
         for (Map.Entry<String, Integer> e : successes.entrySet()) {
             if (e.getValue() > 1) {
+                duplicateCharges++;
                 v.add("charge", "order " + e.getKey() + " was charged " + e.getValue() + " times");
             }
         }
@@ -227,6 +231,8 @@ public final class Audit {
                 v.add("final state", "order " + o.id + " is still " + o.status + ", last updated " + age(now, o.updatedMs) + " ago");
             }
         }
+        counts.put(AuditReport.LOST_ORDERS, lost);
+        counts.put(AuditReport.DUPLICATE_CHARGES, duplicateCharges);
         counts.put("violations", v.total);
         return new AuditReport(counts, v.lines, v.total);
     }
