@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * another process ({@code ./sinew shop kill payment}) can find the processes, and so the next start
  * can remove processes left behind by a launcher that was killed with SIGKILL.
  */
-public final class Shop implements AutoCloseable {
+public final class Shop implements AutoCloseable, ShopNodes {
 
     private static final Logger log = LoggerFactory.getLogger(Shop.class);
 
@@ -189,6 +189,7 @@ public final class Shop implements AutoCloseable {
     }
 
     /** Starts a node that is not running (after a kill or stop) with the same arguments and waits until it is ready. */
+    @Override
     public void startNode(String node) {
         requireNode(node);
         if (BROKER.equals(node)) {
@@ -214,6 +215,7 @@ public final class Shop implements AutoCloseable {
     }
 
     /** SIGKILL, as a crash would; waits until the process is gone. The node stays down until {@link #startNode}. */
+    @Override
     public void kill(String node) {
         requireNode(node);
         if (BROKER.equals(node)) {
@@ -230,11 +232,13 @@ public final class Shop implements AutoCloseable {
     }
 
     /** SIGSTOP: the process keeps its sockets but answers nothing (a hung service). */
+    @Override
     public void freeze(String node) {
         signal(pidOrThrow(node), "STOP");
     }
 
     /** SIGCONT: a frozen node continues. */
+    @Override
     public void thaw(String node) {
         signal(pidOrThrow(node), "CONT");
     }
@@ -317,6 +321,7 @@ public final class Shop implements AutoCloseable {
     }
 
     /** The process id of a node, or -1 when it does not run. */
+    @Override
     public long pid(String node) {
         requireNode(node);
         if (BROKER.equals(node)) {
@@ -327,17 +332,20 @@ public final class Shop implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>} of a service. */
+    @Override
     public String url(String service) {
         requireService(service);
         return "http://127.0.0.1:" + ports.get(service);
     }
 
     /** The gateway's URL: the storefront and the HTTP API. */
+    @Override
     public String gatewayUrl() {
         return url("gateway");
     }
 
     /** The port of a service or of the broker. */
+    @Override
     public int port(String node) {
         requireNode(node);
         return BROKER.equals(node) ? broker.port() : ports.get(node);
@@ -347,6 +355,7 @@ public final class Shop implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
+    @Override
     public Path dataDir() {
         return dataDir;
     }
@@ -544,7 +553,7 @@ public final class Shop implements AutoCloseable {
     }
 
     /** True when the process is stopped by a signal (state T in /proc/<pid>/stat). */
-    static boolean isStopped(long pid) {
+    public static boolean isStopped(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             int close = stat.lastIndexOf(')');
