@@ -72,6 +72,7 @@ final class Gameday {
         watch = new MetricsWatch(shop, load::elapsedNanos).start();
         progress.start(suite.plans().size(), load);
         List<ExperimentResult> results = new ArrayList<>();
+        String stoppedBecause = null;
         Invariants finalAudit;
         try {
             progress.phase("warm-up: waiting for a steady state (≥ 99% served, p99 < 500 ms)");
@@ -81,6 +82,10 @@ final class Gameday {
                 results.add(r);
                 progress.done(r);
             }
+        } catch (RuntimeException e) {
+            // report what was measured so far, and why the rest did not run
+            log.error("game day stopped early", e);
+            stoppedBecause = e.toString();
         } finally {
             rollbackEverything();
             progress.phase("load stopped; final audit (every order settled, nothing lost or charged twice)");
@@ -99,6 +104,9 @@ final class Gameday {
                 + config.answerWithin.toMillis() + " ms in ≥ " + Judge.pct(config.answeredAtLeast)
                 + "; audit passes (0 lost orders, 0 duplicate charges, every order settled)");
         settings.putAll(extraSettings);
+        if (stoppedBecause != null) {
+            settings.put("STOPPED EARLY", "after " + results.size() + " of " + suite.plans().size() + " experiments: " + stoppedBecause);
+        }
         return new GamedayReport(title, started, (System.nanoTime() - t0) / 1e9, settings, results, suite.skipped(), finalAudit);
     }
 
@@ -359,14 +367,12 @@ final class Gameday {
                     }
                 }
                 case DUPLICATE_CHARGE -> {
-                    if ((now / TimeUnit.SECONDS.toNanos(1)) % 5 == 0) { // an audit every ~5 s, not every second
-                        try {
-                            AuditReport rep = Audit.ofDataDir(shop.dataDir(), Duration.ofHours(1)).run();
-                            if (rep.duplicateCharges() > 0) {
-                                return a.label() + " (" + rep.duplicateCharges() + ")";
-                            }
-                        } catch (SQLException e) {
-                            // a database in the middle of a restart: checked again in 5 s
+                    // an audit every ~5 s, and only while the databases' owners run: a frozen one holds its
+                    // H2 file server (the audit would hang), a dead one would make the audit the file's server
+                    if ((now / TimeUnit.SECONDS.toNanos(1)) % 5 == 0 && auditable()) {
+                        AuditReport rep = auditOnce(Duration.ofHours(1));
+                        if (rep != null && rep.duplicateCharges() > 0) {
+                            return a.label() + " (" + rep.duplicateCharges() + ")";
                         }
                     }
                 }
@@ -384,11 +390,16 @@ final class Gameday {
         long t0 = System.nanoTime();
         while (true) {
             try {
-                last = Audit.ofDataDir(shop.dataDir(), config.auditGrace).run();
-                runs++;
-                error = null;
-                if (last.passed()) {
-                    break;
+                AuditReport r = auditable() ? runAudit(config.auditGrace) : null;
+                if (r != null) {
+                    last = r;
+                    runs++;
+                    error = null;
+                    if (last.passed()) {
+                        break;
+                    }
+                } else {
+                    error = "order, payment or inventory is frozen or down";
                 }
             } catch (SQLException e) {
                 error = e.getMessage();
@@ -405,6 +416,51 @@ final class Gameday {
                 ? (runs > 1 ? String.format(Locale.ROOT, "settled after %.0f s", (System.nanoTime() - t0) / 1e9) : "")
                 : "still failing after " + secs(limit) + ": " + String.join("; ", last.violations().subList(0, Math.min(3, last.violations().size())));
         return new Invariants(true, last.lostOrders(), last.duplicateCharges(), last.violationCount(), note);
+    }
+
+    private static final List<String> AUDITED = List.of("order", "payment", "inventory");
+    private static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(20);
+
+    /** True when every service the audit reads runs and is not frozen. */
+    private boolean auditable() {
+        return AUDITED.stream().allMatch(s -> shop.pid(s) > 0 && !shop.frozen(s));
+    }
+
+    /** One audit, or null when it fails. */
+    private AuditReport auditOnce(Duration grace) {
+        try {
+            return runAudit(grace);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** The audit on a daemon thread, given up after {@link #AUDIT_TIMEOUT} (an H2 file server that does not answer). */
+    private AuditReport runAudit(Duration grace) throws SQLException {
+        CompletableFuture<AuditReport> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(Audit.ofDataDir(shop.dataDir(), grace).run());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "gameday-audit");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return f.get(AUDIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            t.interrupt();
+            throw new SQLException("the audit got no answer within " + secs(AUDIT_TIMEOUT) + " (a database server not answering)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SQLException se) {
+                throw se;
+            }
+            throw new SQLException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted", e);
+        }
     }
 
     /**

@@ -73,10 +73,10 @@ public final class GamedayCommand implements Callable<Integer> {
     @Option(names = "--baseline", defaultValue = "5s", paramLabel = "<duration>", description = "baseline window before each fault (default: ${DEFAULT-VALUE})")
     String baseline;
 
-    @Option(names = "--fault", defaultValue = "10s", paramLabel = "<duration>", description = "how long each fault of the default suite lasts (default: ${DEFAULT-VALUE})")
+    @Option(names = "--fault", defaultValue = "8s", paramLabel = "<duration>", description = "how long each fault of the default suite lasts (default: ${DEFAULT-VALUE})")
     String fault;
 
-    @Option(names = "--recovery", defaultValue = "12s", paramLabel = "<duration>", description = "recovery window after each fault (default: ${DEFAULT-VALUE})")
+    @Option(names = "--recovery", defaultValue = "10s", paramLabel = "<duration>", description = "recovery window after each fault (default: ${DEFAULT-VALUE})")
     String recovery;
 
     @Option(names = "--latency", defaultValue = "2s", paramLabel = "<duration>", description = "delay of the latency faults (default: ${DEFAULT-VALUE})")

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * How a game day runs: load, windows, the hypothesis' thresholds and how long to wait for things.
  * Immutable; {@link #builder()}. Defaults keep the default suite (20 experiments) under 15 minutes
- * on a 2-core machine: 30 requests/s, windows of 5 s baseline, 10 s fault, 12 s recovery.
+ * on a 2-core machine: 30 requests/s, windows of 5 s baseline, 8 s fault, 10 s recovery.
  */
 final class GamedayConfig {
 
@@ -62,8 +62,8 @@ final class GamedayConfig {
         private String mix = LoadConfig.DEFAULT_MIX + ",pay=5";
         private long seed = 42;
         private Duration baseline = Duration.ofSeconds(5);
-        private Duration fault = Duration.ofSeconds(10);
-        private Duration recovery = Duration.ofSeconds(12);
+        private Duration fault = Duration.ofSeconds(8);
+        private Duration recovery = Duration.ofSeconds(10);
         private Duration latency = Duration.ofSeconds(2);
         private double errorRate = 0.5;
         private double unaffectedAtLeast = 0.99;
