@@ -79,12 +79,12 @@ final class Judge {
         }
         List<String> why = new ArrayList<>();
         if (worstUnaffectedRoute != null) {
-            why.add("unaffected routes served ≥ " + pct(worstUnaffected) + " (lowest: " + worstUnaffectedRoute + ")");
+            why.add("routes that do not need it served " + pct(worstUnaffected) + " at the lowest (" + worstUnaffectedRoute + ")");
         }
         List<String> affected = routes.stream().filter(RouteResult::affected).map(r -> String.format(Locale.ROOT,
                 "%s %d degraded/%d rejected", r.route(), r.degraded(), r.rejected())).toList();
         if (!affected.isEmpty()) {
-            why.add("routes needing it answered fast in " + pct(worstAnswered) + " (" + String.join(", ", affected) + ")");
+            why.add("routes that need it answered in time in " + pct(worstAnswered) + " (" + String.join(", ", affected) + ")");
         }
         why.addAll(held);
         return Verdict.pass(why.isEmpty() ? "every check held" : String.join("; ", why));

@@ -29,7 +29,7 @@ class JudgeTest {
     void passesWhenEveryCheckHoldsAndSaysWhat() {
         Verdict v = Judge.verdict(CHECKS, List.of(products(1), order(1.0)), true, "payment process gone", CLEAN, null);
         assertThat(v.status()).isEqualTo(Verdict.Status.PASS);
-        assertThat(v.reason()).contains("products").contains("99.5%").contains("order 80 degraded/10 rejected")
+        assertThat(v.reason()).contains("routes that do not need it served 99.5% at the lowest (products)").contains("order 80 degraded/10 rejected")
                 .contains("audit passed");
     }
 
