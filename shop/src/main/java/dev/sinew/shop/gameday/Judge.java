@@ -52,6 +52,8 @@ final class Judge {
                     if (r.success() < c.atLeast()) {
                         failed.add(String.format(Locale.ROOT, "%s served %s < %s (%d failed, %d rejected of %d)", r.route(),
                                 pct(r.success()), pct(c.atLeast()), r.failed(), r.rejected(), r.total()));
+                    } else if (r.affected()) {
+                        held.add(String.format(Locale.ROOT, "%s served %s (≥ %s)", r.route(), pct(r.success()), pct(c.atLeast())));
                     } else if (r.success() <= worstUnaffected) {
                         worstUnaffected = r.success();
                         worstUnaffectedRoute = r.route();

@@ -7,6 +7,7 @@ import dev.sinew.chaos.experiment.ExperimentParser;
 import dev.sinew.chaos.experiment.ProofKind;
 import dev.sinew.chaos.experiment.RollbackAction;
 import dev.sinew.shop.load.Route;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,5 +85,19 @@ class SuiteTest {
                  "method": [{"fault": "kill", "target": "db", "duration": "4s"}]}""";
         assertThatThrownBy(() -> Suite.fromExperiment(ExperimentParser.parse("t.json", badTarget), SHAPE))
                 .hasMessageContaining("unknown target 'db'");
+    }
+
+    @Test
+    void theExampleFilesInTheDocsRun() throws Exception {
+        Plan pay = Suite.fromExperiment(ExperimentParser.read(Path.of("../docs/experiments/payment-latency.json")), SHAPE);
+        assertThat(pay.fault()).isEqualTo("+2 s latency on payment");
+        assertThat(pay.checks()).extracting(Check::kind)
+                .containsExactly(Check.Kind.SUCCESS, Check.Kind.SUCCESS, Check.Kind.P99, Check.Kind.AUDIT);
+        assertThat(pay.aborts()).extracting(AbortRule::kind)
+                .containsExactly(AbortRule.Kind.SUCCESS_BELOW, AbortRule.Kind.DUPLICATE_CHARGE);
+        Plan broker = Suite.fromExperiment(ExperimentParser.read(Path.of("../docs/experiments/broker-down.json")), SHAPE);
+        assertThat(broker.target()).isEqualTo("broker");
+        assertThat(broker.faultDuration()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(broker.rollbacks()).extracting(r -> r.action()).containsExactly(RollbackAction.RESTART);
     }
 }
