@@ -168,6 +168,13 @@ final class Gameday {
         progress.phase("recovery");
         long t1 = Math.max(f1 + config.recovery.toNanos(), rolledBack + TimeUnit.SECONDS.toNanos(3));
         sleepUntil(t1);
+        // a queue still draining: the recovery window goes on (at most MAX_DRAIN_WAIT) so its drain time is measured
+        long drainLimit = t1 + MAX_DRAIN_WAIT.toNanos();
+        while (!Measurement.backlog(watch.backlog(t0, load.elapsedNanos()), f0, f1).drained() && load.elapsedNanos() < drainLimit) {
+            progress.phase("recovery: waiting for the outbox backlog to drain");
+            sleepUntil(load.elapsedNanos() + TimeUnit.SECONDS.toNanos(1));
+        }
+        t1 = Math.max(t1, load.elapsedNanos());
 
         progress.phase("audit");
         Invariants invariants = audit(config.auditSettle);
@@ -419,6 +426,8 @@ final class Gameday {
     }
 
     private static final List<String> AUDITED = List.of("order", "payment", "inventory");
+    /** How long the recovery window may be extended while the outbox backlog drains. */
+    private static final Duration MAX_DRAIN_WAIT = Duration.ofSeconds(30);
     private static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(20);
 
     /** True when every service the audit reads runs and is not frozen. */

@@ -41,14 +41,15 @@ import picocli.CommandLine.Option;
             "charges, and a verdict with its reason.",
             "",
             "Writes gameday.txt, gameday.md and gameday.html (charts, no network needed) to --out.",
-            "The default suite (20 experiments) takes about 13 minutes on 2 cores. Exit code 0 when READY,",
+            "The default suite (24 experiments) took 12.5 minutes on 2 cores shared with other builds. Exit 0 when READY,",
             "1 when NOT READY, 2 for bad arguments or a bad experiment file."},
         footer = {"", "Examples:",
             "  ./sinew gameday                                   # the default suite",
             "  ./sinew gameday --targets payment,catalog --faults kill,latency --fault 5s",
             "  ./sinew gameday --experiment docs/experiments/payment-latency.json",
             "  ./sinew shop --chaos --data-dir data   (other terminal), then: ./sinew gameday --attach --data-dir data",
-            "  ./sinew gameday --list                            # what would run, and what is skipped and why"})
+            "  ./sinew gameday --list                            # what would run, and what is skipped and why",
+            "  ./sinew gameday --compare --targets payment,catalog   # the same experiments with naive clients, side by side"})
 public final class GamedayCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "target/gameday", paramLabel = "<dir>",
@@ -99,6 +100,10 @@ public final class GamedayCommand implements Callable<Integer> {
             description = "the shop's data directory (default: <out>/data, emptied first; with --attach: data)")
     Path dataDir;
 
+    @Option(names = "--compare", description = "run the suite a second time against the shop with naive clients"
+            + " (--naive: no timeouts, unbudgeted retries, no breakers) and put both side by side in the report")
+    boolean compare;
+
     @Option(names = "--list", description = "print the experiments that would run (and those skipped, with the reason), then exit")
     boolean list;
 
@@ -135,7 +140,32 @@ public final class GamedayCommand implements Callable<Integer> {
             System.out.print(suite.describe());
             return 2;
         }
+        if (compare && attach) {
+            err.println("gameday: --compare starts its own shops (one with Sinew, one with naive clients); leave out --attach");
+            return 2;
+        }
         Files.createDirectories(out);
+        long t0 = System.nanoTime();
+        GamedayReport report = run(suite, config, false);
+        if (compare) {
+            err.println("the same suite against naive clients ...");
+            GamedayReport naive = run(suite, config, true);
+            report = report.withComparison(naive.experiments().stream().map(e -> e.named(e.name() + " (naive)")).toList(),
+                    (System.nanoTime() - t0) / 1e9);
+            Map<String, String> settings = new LinkedHashMap<>(report.settings());
+            settings.put("naive run", naive.summary());
+            report = new GamedayReport(report.title(), report.startedAt(), report.seconds(), settings, report.experiments(),
+                    report.skipped(), report.finalAudit(), report.comparison());
+        }
+        Path[] files = write(report, out);
+        System.out.println();
+        System.out.print(TerminalReport.render(report));
+        System.out.println("reports: " + files[0] + "  " + files[1] + "  " + files[2]);
+        return report.ready() ? 0 : 1;
+    }
+
+    private GamedayReport run(Suite suite, GamedayConfig config, boolean naive) throws IOException {
+        PrintStream err = System.err;
         Map<String, String> extra = new LinkedHashMap<>();
         GamedayReport report;
         Shop owned = null;
@@ -146,13 +176,15 @@ public final class GamedayCommand implements Callable<Integer> {
                 shop = RemoteShop.attach(dir);
                 extra.put("shop", "the running shop on " + dir.toAbsolutePath());
             } else {
-                Path dir = dataDir != null ? dataDir : out.resolve("data");
+                Path dir = (dataDir != null ? dataDir : out.resolve("data")).resolveSibling(
+                        (dataDir != null ? dataDir : out.resolve("data")).getFileName() + (naive ? "-naive" : ""));
                 if (dataDir == null) {
                     deleteTree(dir);
                 }
-                err.println("starting the shop (Kafka broker + 7 services, fault injection on), data in " + dir.toAbsolutePath() + " ...");
+                err.println("starting the shop (Kafka broker + 7 services, fault injection on" + (naive ? ", naive clients" : "")
+                        + "), data in " + dir.toAbsolutePath() + " ...");
                 long t0 = System.nanoTime();
-                owned = Shop.builder().dataDir(dir).chaos(true).build().start();
+                owned = Shop.builder().dataDir(dir).chaos(true).naive(naive).build().start();
                 shop = owned;
                 extra.put("shop", String.format(Locale.ROOT, "Kafka broker + 7 service processes started with --chaos in %.1f s;"
                         + " data in %s", (System.nanoTime() - t0) / 1e9, dir.toAbsolutePath()));
@@ -169,11 +201,7 @@ public final class GamedayCommand implements Callable<Integer> {
                 owned.stop();
             }
         }
-        Path[] files = write(report, out);
-        System.out.println();
-        System.out.print(TerminalReport.render(report));
-        System.out.println("reports: " + files[0] + "  " + files[1] + "  " + files[2]);
-        return report.ready() ? 0 : 1;
+        return report;
     }
 
     private Suite suite(GamedayConfig config) throws IOException {

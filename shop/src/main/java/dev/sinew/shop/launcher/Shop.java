@@ -68,6 +68,7 @@ public final class Shop implements AutoCloseable, ShopNodes {
     private final List<String> jvmArgs;
     private final Duration readyTimeout;
     private final boolean chaos;
+    private final boolean naive;
     private final ShopState stateFile;
     private final HttpClient http;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
@@ -85,6 +86,7 @@ public final class Shop implements AutoCloseable, ShopNodes {
         this.jvmArgs = List.copyOf(b.jvmArgs);
         this.readyTimeout = b.readyTimeout;
         this.chaos = b.chaos;
+        this.naive = b.naive;
         Map<String, Integer> p = new LinkedHashMap<>();
         for (int i = 0; i < SERVICES.size(); i++) {
             p.put(SERVICES.get(i), b.basePort == 0 ? freePort() : b.basePort + i);
@@ -184,6 +186,9 @@ public final class Shop implements AutoCloseable, ShopNodes {
         cmd.add(broker.bootstrapServers());
         if (chaos) {
             cmd.add("--chaos");
+        }
+        if (naive) {
+            cmd.add("--naive");
         }
         return cmd;
     }
@@ -621,8 +626,15 @@ public final class Shop implements AutoCloseable, ShopNodes {
         private List<String> jvmArgs = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         private Duration readyTimeout = Duration.ofSeconds(180);
         private boolean chaos;
+        private boolean naive;
 
         private Builder() {
+        }
+
+        /** Start every service with {@code --naive}: no timeouts, unbudgeted retries, no breakers (default off). */
+        public Builder naive(boolean naive) {
+            this.naive = naive;
+            return this;
         }
 
         /** Start every service with {@code --chaos}: fault policies on its pipelines and {@code /admin/faults} (default off). */

@@ -83,7 +83,11 @@ public final class ShopServer implements AutoCloseable {
         Database db = null;
         Observability obs = null;
         try {
-            SinewRegistry registry = SinewRegistry.of(pipelineProperties(options.service()));
+            Properties pipelines = pipelineProperties(options.service());
+            if (options.naive()) {
+                log.warn("naive clients (--naive): no timeouts, unbudgeted retries, no breakers on calls to peers");
+            }
+            SinewRegistry registry = SinewRegistry.of(options.naive() ? NaiveClients.of(pipelines) : pipelines);
             telemetry.instrument(registry);
             faultsRef.set(FaultAdmin.installIfEnabled(options, registry)); // null (and no fault policy) without --chaos
             // the instance tag needs the port: only a free port (0, tests) waits for the server first

@@ -33,6 +33,12 @@ public record ExperimentResult(String name, String target, String fault, double 
         Objects.requireNonNull(verdict, "verdict");
     }
 
+    /** The same result under another name (e.g. marked as the naive run's). */
+    public ExperimentResult named(String newName) {
+        return new ExperimentResult(newName, target, fault, faultStart, faultSeconds, totalSeconds, routes, timeline,
+                detectSeconds, detectedBy, recoverSeconds, backlog, proofHeld, proof, invariants, verdict);
+    }
+
     /** The fault window's total over every route. */
     public RouteResult all() {
         long total = 0;

@@ -59,7 +59,13 @@ public final class HtmlReport {
         sb.append("</table>\n<p class=\"muted\">Fault window, all routes. served = ok + degraded (2xx); rejected = 503/429"
                 + " at once; failed = other status, no answer or timeout. detect = fault start to first breaker open (or"
                 + " alert) on a caller's /metrics; recover = fault end to back at the baseline. Charts: grey = fault window.</p>\n");
+        if (!r.comparison().isEmpty()) {
+            sideBySide(sb, r);
+        }
         for (ExperimentResult e : r.experiments()) {
+            experiment(sb, e);
+        }
+        for (ExperimentResult e : r.comparison()) {
             experiment(sb, e);
         }
         if (!r.skipped().isEmpty()) {
@@ -75,6 +81,30 @@ public final class HtmlReport {
                 : "Not run")).append(f.note() == null || f.note().isEmpty() ? "" : " (" + esc(f.note()) + ")").append("</p>\n");
         sb.append("</body></html>\n");
         return sb.toString();
+    }
+
+    private static void sideBySide(StringBuilder sb, GamedayReport r) {
+        sb.append("<h2>Sinew vs naive clients</h2>\n<p>The same suite against the shop started with <code>--naive</code>"
+                + " (no timeouts, three attempts without a retry budget, no breakers, no bulkheads). Fault window, all routes."
+                + "</p>\n<table><tr><th>experiment</th><th>Sinew</th><th>served</th><th>failed</th><th>p99 ms</th>"
+                + "<th>recover</th><th>naive</th><th>served</th><th>failed</th><th>p99 ms</th><th>recover</th></tr>\n");
+        for (int i = 0; i < r.experiments().size() && i < r.comparison().size(); i++) {
+            ExperimentResult a = r.experiments().get(i);
+            ExperimentResult b = r.comparison().get(i);
+            sb.append("<tr><td>").append(esc(a.name())).append("</td>");
+            side(sb, a);
+            side(sb, b);
+            sb.append("</tr>\n");
+        }
+        sb.append("</table>\n");
+    }
+
+    private static void side(StringBuilder sb, ExperimentResult e) {
+        RouteResult a = e.all();
+        sb.append("<td><a href=\"#").append(MarkdownReport.anchor(e.name())).append("\"><span class=\"badge ")
+                .append(e.verdict().status()).append("\">").append(e.verdict().status()).append("</span></a></td>");
+        cells(sb, Fmt.pct(a.success()), Fmt.pct(a.failed() / Math.max(1.0, a.total())), Fmt.ms(a.p99Millis()),
+                Fmt.seconds(e.recoverSeconds()));
     }
 
     private static void experiment(StringBuilder sb, ExperimentResult e) {

@@ -72,4 +72,20 @@ class ReportRenderTest {
         assertThat(html).contains("<rect x=\"193.0\" y=\"10\" width=\"145.0\"");
         assertThat(html.split("<svg ", -1)).hasSize(1 + 4); // two charts per experiment
     }
+
+    @Test
+    void aComparisonIsShownSideBySideInEveryRendering() {
+        GamedayReport sinew = report(Verdict.pass("ok"));
+        List<ExperimentResult> naive = report(Verdict.fail("products served 40.0% < 99.0%")).experiments().stream()
+                .map(e -> e.named(e.name() + " (naive)")).toList();
+        GamedayReport both = sinew.withComparison(naive, 130.0);
+        assertThat(both.ready()).isTrue(); // readiness is the Sinew shop's; the naive run is for contrast
+        assertThat(both.summary()).endsWith("; naive clients: 1 of 2 held");
+        assertThat(TerminalReport.render(both)).contains("side by side").contains("payment kill (naive)")
+                .contains("products served 40.0% < 99.0%");
+        assertThat(MarkdownReport.render(both)).contains("## Sinew vs naive clients").contains("## payment kill (naive)");
+        assertThat(HtmlReport.render(both)).contains("Sinew vs naive clients").contains("id=\"payment-kill-naive\"");
+        assertThat(sinew.comparison()).isEmpty();
+        assertThat(TerminalReport.render(sinew)).doesNotContain("side by side");
+    }
 }
