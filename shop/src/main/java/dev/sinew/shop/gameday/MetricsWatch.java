@@ -39,8 +39,8 @@ final class MetricsWatch implements AutoCloseable {
             "sinew_fallbacks_total", "sinew_rejections_total");
 
     /** What one scrape of one service showed. {@code lagRows} is null when the service has no outbox or did not answer. */
-    record Scrape(long at, String service, Set<String> openBreakers, Map<String, Double> trouble, Double lagRows,
-                  Set<String> failing) {
+    record Scrape(long at, String service, Set<String> openBreakers, Map<String, Double> trouble,
+                  Map<String, double[]> calls, Double lagRows, Set<String> failing) {
     }
 
     private final ShopNodes shop;
@@ -115,10 +115,14 @@ final class MetricsWatch implements AutoCloseable {
             PromText p = PromText.parse(m);
             Set<String> open = new HashSet<>();
             Map<String, Double> trouble = new HashMap<>();
+            Map<String, double[]> calls = new HashMap<>();
             for (PromText.Metric x : p.metrics()) {
                 String pipeline = x.label("pipeline");
                 if (pipeline.isEmpty()) {
                     continue;
+                }
+                if (!Double.isNaN(x.value()) && (x.name().equals("sinew_calls_seconds_sum") || x.name().equals("sinew_calls_seconds_count"))) {
+                    calls.computeIfAbsent(pipeline, k -> new double[2])[x.name().endsWith("_sum") ? 0 : 1] += x.value();
                 }
                 if (x.name().equals("sinew_breaker_state") && x.value() == 1.0
                         && (x.label("state").equals("open") || x.label("state").equals("forced_open"))) {
@@ -149,7 +153,7 @@ final class MetricsWatch implements AutoCloseable {
                     // not JSON: nothing failing to report
                 }
             }
-            return new Scrape(at, service, open, trouble, lag, failing);
+            return new Scrape(at, service, open, trouble, calls, lag, failing);
         });
     }
 
@@ -203,6 +207,24 @@ final class MetricsWatch implements AutoCloseable {
             }
         }
         return last.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** The callers' calls through {@code pipeline} as last seen before {@code at}: {seconds summed, count}. */
+    double[] calls(String pipeline, long at) {
+        Map<String, double[]> last = new HashMap<>();
+        synchronized (scrapes) {
+            for (Scrape s : scrapes) {
+                if (s.at() < at && CALLERS.contains(s.service())) {
+                    last.put(s.service(), s.calls().getOrDefault(pipeline, new double[2]));
+                }
+            }
+        }
+        double[] sum = new double[2];
+        for (double[] v : last.values()) {
+            sum[0] += v[0];
+            sum[1] += v[1];
+        }
+        return sum;
     }
 
     /** Unsent outbox rows over time: at each scrape, the sum of the last value seen from every outbox service. */
