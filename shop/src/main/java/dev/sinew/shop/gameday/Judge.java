@@ -83,10 +83,12 @@ final class Judge {
         if (worstUnaffectedRoute != null) {
             why.add("routes that do not need it served " + pct(worstUnaffected) + " at the lowest (" + worstUnaffectedRoute + ")");
         }
-        List<String> affected = routes.stream().filter(RouteResult::affected).map(r -> String.format(Locale.ROOT,
-                "%s %d degraded/%d rejected", r.route(), r.degraded(), r.rejected())).toList();
-        if (!affected.isEmpty()) {
-            why.add("routes that need it answered in time in " + pct(worstAnswered) + " (" + String.join(", ", affected) + ")");
+        List<String> affected = routes.stream().filter(r -> r.affected() && r.degraded() + r.rejected() > 0)
+                .map(r -> String.format(Locale.ROOT, "%s %d degraded/%d rejected", r.route(), r.degraded(), r.rejected()))
+                .toList();
+        if (routes.stream().anyMatch(RouteResult::affected)) {
+            why.add("routes that need it answered in time in " + pct(worstAnswered)
+                    + (affected.isEmpty() ? " (none degraded or refused)" : " (" + String.join(", ", affected) + ")"));
         }
         why.addAll(held);
         return Verdict.pass(why.isEmpty() ? "every check held" : String.join("; ", why));

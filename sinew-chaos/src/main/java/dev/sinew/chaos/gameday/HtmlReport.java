@@ -29,7 +29,7 @@ public final class HtmlReport {
                 .append(esc(r.title())).append("</title>\n<style>\n")
                 .append("body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1180px}\n")
                 .append("table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}\n")
-                .append("td:first-child,th:first-child,td.l{text-align:left}th{background:#f2f2f2}\n")
+                .append("td:first-child,th:first-child,td.l{text-align:left}th{background:#f2f2f2;text-align:center}\n")
                 .append(".PASS{color:#fff;background:#2a7d2e}.FAIL{color:#fff;background:#b3261e}.ABORTED{color:#fff;background:#a05a00}\n")
                 .append(".badge{padding:1px 7px;border-radius:3px;font-weight:600}\n")
                 .append(".exp{border:1px solid #ddd;border-radius:6px;padding:10px 16px;margin:18px 0}\n")
