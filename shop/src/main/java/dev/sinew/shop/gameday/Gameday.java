@@ -1,7 +1,6 @@
 package dev.sinew.shop.gameday;
 
 import dev.sinew.chaos.experiment.Experiment;
-import dev.sinew.chaos.experiment.ProofKind;
 import dev.sinew.chaos.gameday.Backlog;
 import dev.sinew.chaos.gameday.ExperimentResult;
 import dev.sinew.chaos.gameday.GamedayReport;
@@ -9,21 +8,12 @@ import dev.sinew.chaos.gameday.Invariants;
 import dev.sinew.chaos.gameday.RouteResult;
 import dev.sinew.chaos.gameday.Second;
 import dev.sinew.chaos.gameday.Verdict;
-import dev.sinew.shop.audit.Audit;
 import dev.sinew.shop.audit.AuditReport;
 import dev.sinew.shop.launcher.ShopNodes;
 import dev.sinew.shop.load.LoadConfig;
 import dev.sinew.shop.load.LoadGenerator;
 import dev.sinew.shop.load.LoadResult;
 import dev.sinew.shop.load.Sample;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,14 +37,17 @@ import org.slf4j.LoggerFactory;
 final class Gameday {
 
     private static final Logger log = LoggerFactory.getLogger(Gameday.class);
+    /** How long the recovery window may be extended while the outbox backlog drains. */
+    private static final Duration MAX_DRAIN_WAIT = Duration.ofSeconds(30);
 
     private final ShopNodes shop;
     private final GamedayConfig config;
     private final FaultSwitch faults;
     private final Progress progress;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private final Audits audits;
     private LoadGenerator load;
     private MetricsWatch watch;
+    private Proofs proofs;
     private volatile CompletableFuture<AuditReport> abortAudit;
     private long abortAuditStarted;
 
@@ -63,6 +56,7 @@ final class Gameday {
         this.config = config;
         this.faults = new FaultSwitch(shop);
         this.progress = new Progress(config.progress);
+        this.audits = new Audits(shop, config.auditGrace);
     }
 
     /** Runs every plan of {@code suite} under load and returns the report; the shop is left running and healthy. */
@@ -73,6 +67,7 @@ final class Gameday {
         load = LoadGenerator.start(LoadConfig.builder().target(shop.gatewayUrl()).rate(config.rate)
                 .duration(Duration.ofHours(24)).mix(config.mix).seed(config.seed).build());
         watch = new MetricsWatch(shop, load::elapsedNanos).start();
+        proofs = new Proofs(shop, watch, load::elapsedNanos);
         progress.start(suite.plans().size(), load);
         List<ExperimentResult> results = new ArrayList<>();
         String stoppedBecause = null;
@@ -95,7 +90,7 @@ final class Gameday {
             load.stopAndAwait();
             watch.close();
         }
-        finalAudit = audit(config.finalAuditTimeout);
+        finalAudit = audits.settle(config.finalAuditTimeout);
         progress.stop();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("load", String.format(Locale.ROOT, "%.0f requests/s open loop (Poisson, seed %d), mix %s",
@@ -139,9 +134,9 @@ final class Gameday {
             }
         }
         progress.phase("fault: " + plan.fault());
-        CompletableFuture<String[]> proof = injectError != null
-                ? CompletableFuture.completedFuture(new String[] {null, injectError})
-                : CompletableFuture.supplyAsync(() -> prove(plan, f0, callers));
+        CompletableFuture<Proofs.Result> proof = injectError != null
+                ? CompletableFuture.completedFuture(new Proofs.Result(false, injectError))
+                : CompletableFuture.supplyAsync(() -> proofs.prove(plan.proofs(), f0, callers));
 
         // the fault window: each fault rolled back at its own end, the aborts checked every second
         List<Experiment.Fault> pending = new ArrayList<>(plan.faults());
@@ -185,11 +180,11 @@ final class Gameday {
         t1 = Math.max(t1, load.elapsedNanos());
 
         progress.phase("audit");
-        Invariants invariants = audit(config.auditSettle);
+        Invariants invariants = audits.settle(config.auditSettle);
         // every request intended before t1 has its answer or its timeout by now
         sleepUntil(t1 + TimeUnit.MILLISECONDS.toNanos(2_500));
-        String[] proven = proof.getNow(new String[] {null, "proof still pending"});
-        boolean proofHeld = proven[0] != null;
+        Proofs.Result proven = proof.getNow(new Proofs.Result(false, "proof still pending"));
+        boolean proofHeld = proven.held();
 
         List<Sample> samples = load.window(t0, t1).samples();
         List<RouteResult> routes = Measurement.routes(samples, f0, f1, plan.affected(), config.answerWithin);
@@ -199,13 +194,13 @@ final class Gameday {
         Double recover = Measurement.recovery(timeline, (int) Math.floor(faultStart), faultEnd);
         MetricsWatch.Detection d = watch.firstDetection(plan.target(), f0, t1);
         Backlog backlog = Measurement.backlog(watch.backlog(t0, t1), f0, f1);
-        Verdict verdict = Judge.verdict(plan.checks(), routes, proofHeld, proofHeld ? proven[0] : proven[1], invariants, aborted);
+        Verdict verdict = Judge.verdict(plan.checks(), routes, proofHeld, proven.text(), invariants, aborted);
         if (!notes.isEmpty()) {
             verdict = new Verdict(verdict.status(), verdict.reason() + " [" + String.join("; ", notes) + "]");
         }
         return new ExperimentResult(plan.name(), plan.target(), plan.fault(), faultStart, (f1 - f0) / 1e9, (t1 - t0) / 1e9,
                 routes, timeline, d == null ? null : (d.at() - f0) / 1e9, d == null ? null : d.what(), recover, backlog,
-                proofHeld, proofHeld ? proven[0] : proven[1], invariants, verdict);
+                proofHeld, proven.text(), invariants, verdict);
     }
 
     /** Breaks what {@code f} says; returns the services whose pipelines got an in-process fault. */
@@ -271,107 +266,6 @@ final class Gameday {
         faults.clearAll();
     }
 
-    /** Polls the plan's proofs until all hold or their time is up: {proof, null} or {null, why not}. */
-    private String[] prove(Plan plan, long f0, List<String> callers) {
-        List<String> shown = new ArrayList<>();
-        for (Experiment.Proof p : plan.proofs()) {
-            long deadline = f0 + p.within().toNanos();
-            String ok = null;
-            String last = "not checked";
-            while (true) {
-                String[] r = proofOnce(p, f0, callers);
-                if (r[0] != null) {
-                    ok = r[0] + String.format(Locale.ROOT, " (%.1f s after the fault started)", (load.elapsedNanos() - f0) / 1e9);
-                    break;
-                }
-                last = r[1];
-                if (load.elapsedNanos() > deadline) {
-                    break;
-                }
-                sleepNanos(TimeUnit.MILLISECONDS.toNanos(250));
-            }
-            if (ok == null) {
-                return new String[] {null, p.kind().label() + " " + p.target() + " not seen within " + secs(p.within()) + ": " + last};
-            }
-            shown.add(ok);
-        }
-        return new String[] {String.join("; ", shown), null};
-    }
-
-    private String[] proofOnce(Experiment.Proof p, long f0, List<String> callers) {
-        String t = p.target();
-        switch (p.kind()) {
-            case STOPS_ANSWERING -> {
-                if (shop.pid(t) < 0) {
-                    return new String[] {t + " process gone", null};
-                }
-                if ("broker".equals(t)) {
-                    return shop.frozen(t) ? new String[] {"broker process stopped (state T)", null}
-                            : new String[] {null, "broker still running"};
-                }
-                boolean frozen = shop.frozen(t);
-                return answersLive(t) ? new String[] {null, t + " still answers /health/live"}
-                        : new String[] {t + ": /health/live no answer within 500 ms" + (frozen ? " (process stopped, state T)" : ""), null};
-            }
-            case BROKER_UNREACHABLE -> {
-                if (shop.pid(t) < 0 && !accepts(shop.port(t))) {
-                    return new String[] {"broker: port " + shop.port(t) + " refuses connections", null};
-                }
-                return new String[] {null, "broker still accepts connections"};
-            }
-            case ANSWERS_SLOWER, ANSWERS_ERRORS -> {
-                if (callers.isEmpty()) {
-                    return new String[] {null, "no service has a pipeline named " + t};
-                }
-                long now = load.elapsedNanos();
-                double before = watch.trouble(t, f0);
-                double after = watch.trouble(t, now);
-                if (after > before) {
-                    return new String[] {String.format(Locale.ROOT, "%.0f timeouts/failures/fallbacks/rejections on the %s pipeline of %s",
-                            after - before, t, String.join(", ", callers)), null};
-                }
-                if (p.kind() == ProofKind.ANSWERS_SLOWER) {
-                    // a client without timeouts sees no failure, only slow calls: compare the mean call time
-                    double[] base = watch.calls(t, f0);
-                    double[] all = watch.calls(t, now);
-                    double n = all[1] - base[1];
-                    double mean = n > 0 ? (all[0] - base[0]) / n : 0;
-                    double baseMean = base[1] > 0 ? base[0] / base[1] : 0;
-                    if (n > 0 && mean >= 0.1 && mean >= 2 * baseMean) {
-                        return new String[] {String.format(Locale.ROOT, "calls through the %s pipeline of %s took %.0f ms on"
-                                + " average (%.0f calls; before: %.0f ms)", t, String.join(", ", callers), mean * 1000, n,
-                                baseMean * 1000), null};
-                    }
-                }
-                return new String[] {null, "the " + t + " pipelines of " + callers
-                        + " show no timeout, failure, fallback, rejection or slower calls"};
-            }
-        }
-        return new String[] {null, "unknown proof " + p.kind()};
-    }
-
-    private boolean answersLive(String service) {
-        try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(shop.url(service) + "/health/live"))
-                    .timeout(Duration.ofMillis(500)).GET().build(), HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** The first breached abort condition over the last settled seconds, or null. */
     private String checkAborts(Plan plan, long now) {
         long to = now - TimeUnit.MILLISECONDS.toNanos(2_500); // answered or timed out by now
@@ -408,9 +302,9 @@ final class Gameday {
                             return a.label() + " (" + rep.duplicateCharges() + ")";
                         }
                     }
-                    if (abortAudit == null && now - abortAuditStarted >= TimeUnit.SECONDS.toNanos(5) && auditable()) {
+                    if (abortAudit == null && now - abortAuditStarted >= TimeUnit.SECONDS.toNanos(5) && audits.auditable()) {
                         abortAuditStarted = now;
-                        abortAudit = CompletableFuture.supplyAsync(() -> auditOnce(Duration.ofHours(1)), r -> {
+                        abortAudit = CompletableFuture.supplyAsync(() -> audits.once(Duration.ofHours(1)), r -> {
                             Thread t = new Thread(r, "gameday-abort-audit");
                             t.setDaemon(true);
                             t.start();
@@ -420,90 +314,6 @@ final class Gameday {
             }
         }
         return null;
-    }
-
-    /** Polls the audit (grace from the config) until it passes or {@code limit} has passed. */
-    private Invariants audit(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        AuditReport last = null;
-        String error = null;
-        int runs = 0;
-        long t0 = System.nanoTime();
-        while (true) {
-            try {
-                AuditReport r = auditable() ? runAudit(config.auditGrace) : null;
-                if (r != null) {
-                    last = r;
-                    runs++;
-                    error = null;
-                    if (last.passed()) {
-                        break;
-                    }
-                } else {
-                    error = "order, payment or inventory is frozen or down";
-                }
-            } catch (SQLException e) {
-                error = e.getMessage();
-            }
-            if (System.nanoTime() > deadline) {
-                break;
-            }
-            sleepNanos(TimeUnit.SECONDS.toNanos(2));
-        }
-        if (last == null) {
-            return Invariants.notChecked(error);
-        }
-        String note = last.passed()
-                ? (runs > 1 ? String.format(Locale.ROOT, "settled after %.0f s", (System.nanoTime() - t0) / 1e9) : "")
-                : "still failing after " + secs(limit) + ": " + String.join("; ", last.violations().subList(0, Math.min(3, last.violations().size())));
-        return new Invariants(true, last.lostOrders(), last.duplicateCharges(), last.violationCount(), note);
-    }
-
-    private static final List<String> AUDITED = List.of("order", "payment", "inventory");
-    /** How long the recovery window may be extended while the outbox backlog drains. */
-    private static final Duration MAX_DRAIN_WAIT = Duration.ofSeconds(30);
-    private static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(20);
-
-    /** True when every service the audit reads runs and is not frozen. */
-    private boolean auditable() {
-        return AUDITED.stream().allMatch(s -> shop.pid(s) > 0 && !shop.frozen(s));
-    }
-
-    /** One audit, or null when it fails. */
-    private AuditReport auditOnce(Duration grace) {
-        try {
-            return runAudit(grace);
-        } catch (SQLException e) {
-            return null;
-        }
-    }
-
-    /** The audit on a daemon thread, given up after {@link #AUDIT_TIMEOUT} (an H2 file server that does not answer). */
-    private AuditReport runAudit(Duration grace) throws SQLException {
-        CompletableFuture<AuditReport> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(Audit.ofDataDir(shop.dataDir(), grace).run());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "gameday-audit");
-        t.setDaemon(true);
-        t.start();
-        try {
-            return f.get(AUDIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            t.interrupt();
-            throw new SQLException("the audit got no answer within " + secs(AUDIT_TIMEOUT) + " (a database server not answering)");
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof SQLException se) {
-                throw se;
-            }
-            throw new SQLException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted", e);
-        }
     }
 
     /**
