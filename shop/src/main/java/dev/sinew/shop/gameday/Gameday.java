@@ -249,8 +249,8 @@ final class Gameday {
         }
     }
 
-    /** Leaves the shop whole: no fault on, nothing frozen, nothing down. */
-    private void rollbackEverything() {
+    /** Leaves the shop whole: no fault on, nothing frozen, nothing down (also from a Ctrl-C on an attached shop). */
+    void rollbackEverything() {
         for (String node : dev.sinew.shop.launcher.Shop.NODES) {
             try {
                 if (shop.frozen(node)) {

@@ -194,7 +194,16 @@ public final class GamedayCommand implements Callable<Integer> {
                     .getSystemLoadAverage()) + " at the start");
             err.println("running " + suite.plans().size() + " experiments" + (suite.skipped().isEmpty() ? ""
                     : " (" + suite.skipped().size() + " combinations skipped, see the report)") + " ...");
-            report = new Gameday(shop, config).run(suite, "Sinew shop game day", extra);
+            Gameday gameday = new Gameday(shop, config);
+            // Ctrl-C: a shop we started is stopped by its own hook; one we attached to is left whole
+            Thread restore = attach ? new Thread(gameday::rollbackEverything, "gameday-restore") : null;
+            if (restore != null) {
+                Runtime.getRuntime().addShutdownHook(restore);
+            }
+            report = gameday.run(suite, "Sinew shop game day", extra);
+            if (restore != null) {
+                Runtime.getRuntime().removeShutdownHook(restore);
+            }
         } finally {
             if (owned != null) {
                 err.println("stopping the shop ...");
