@@ -33,6 +33,14 @@ final class Audits {
 
     /** Polls the audit until it passes or {@code limit} has passed. */
     Invariants settle(Duration limit) {
+        return settle(limit, null);
+    }
+
+    /**
+     * Polls the audit until it finds nothing beyond what {@code before} found (null: until it passes),
+     * or {@code limit} has passed; returns the last audit's full counts.
+     */
+    Invariants settle(Duration limit, Invariants before) {
         long deadline = System.nanoTime() + limit.toNanos();
         AuditReport last = null;
         String error = null;
@@ -45,7 +53,7 @@ final class Audits {
                     last = r;
                     runs++;
                     error = null;
-                    if (last.passed()) {
+                    if (invariants(last, "").noWorseThan(before)) {
                         break;
                     }
                 } else {
@@ -62,10 +70,15 @@ final class Audits {
         if (last == null) {
             return Invariants.notChecked(error);
         }
-        String note = last.passed()
+        boolean settled = invariants(last, "").noWorseThan(before);
+        String note = settled
                 ? (runs > 1 ? String.format(Locale.ROOT, "settled after %.0f s", (System.nanoTime() - t0) / 1e9) : "")
                 : "still failing after " + Gameday.secs(limit) + ": " + String.join("; ", last.violations().subList(0, Math.min(3, last.violations().size())));
-        return new Invariants(true, last.lostOrders(), last.duplicateCharges(), last.violationCount(), note);
+        return invariants(last, note);
+    }
+
+    private static Invariants invariants(AuditReport r, String note) {
+        return new Invariants(true, r.lostOrders(), r.duplicateCharges(), r.violationCount(), note);
     }
 
     private static final List<String> AUDITED = List.of("order", "payment", "inventory");

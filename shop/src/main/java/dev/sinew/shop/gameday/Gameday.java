@@ -48,6 +48,8 @@ final class Gameday {
     private LoadGenerator load;
     private MetricsWatch watch;
     private Proofs proofs;
+    /** The last audit's full counts: what later experiments are not blamed for. */
+    private Invariants carried;
     private volatile CompletableFuture<AuditReport> abortAudit;
     private long abortAuditStarted;
 
@@ -180,7 +182,11 @@ final class Gameday {
         t1 = Math.max(t1, load.elapsedNanos());
 
         progress.phase("audit");
-        Invariants invariants = audits.settle(config.auditSettle);
+        Invariants audited = audits.settle(config.auditSettle, carried);
+        Invariants invariants = audited.since(carried); // this experiment's own findings
+        if (audited.checked()) {
+            carried = audited;
+        }
         // every request intended before t1 has its answer or its timeout by now
         sleepUntil(t1 + TimeUnit.MILLISECONDS.toNanos(2_500));
         Proofs.Result proven = proof.getNow(new Proofs.Result(false, "proof still pending"));
