@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 /**
  * Starts one shop service in this JVM:
  * {@code java -Xmx128m -cp <cp> dev.sinew.shop.ShopService <service> --port <p> --data-dir <dir>
- * [--peer <name>=<url> ...] [--kafka <host:port>] [--jdbc-url <url>] [--otlp-endpoint <url>]}.
+ * [--peer <name>=<url> ...] [--kafka <host:port>] [--jdbc-url <url>] [--otlp-endpoint <url>] [--chaos] [--naive]}.
  */
 @Command(name = "ShopService", mixinStandardHelpOptions = true,
         description = "Runs one service of the Sinew reference shop (one service per process).",
@@ -74,6 +74,14 @@ public final class ShopService implements Callable<Integer> {
                     + " trace ids still propagate and appear in the logs)")
     String otlpEndpoint;
 
+    @Option(names = "--chaos", description = "fault injection on: a fault policy (idle) on every pipeline and"
+            + " POST/DELETE /admin/faults (loopback only) to slow or fail this service's calls to a peer. Off by default.")
+    boolean chaos;
+
+    @Option(names = "--naive", description = "call peers as a naive client would: no timeouts, 3 attempts with no retry"
+            + " budget, no circuit breaker, no bulkhead (the game day's comparison mode). Off by default.")
+    boolean naive;
+
     /** The default port of a service: 8080 + its offset. */
     public static int defaultPort(String service) {
         return switch (service) {
@@ -115,7 +123,7 @@ public final class ShopService implements Callable<Integer> {
         Map<String, URI> peerUris = new LinkedHashMap<>();
         peers.forEach((k, v) -> peerUris.put(k, URI.create(v.endsWith("/") ? v : v + "/")));
         ServiceOptions o = new ServiceOptions(service, p, dataDir != null ? dataDir : Path.of("data", service),
-                peerUris, kafka, jdbcUrl, jdbcUser, jdbcPassword);
+                peerUris, kafka, jdbcUrl, jdbcUser, jdbcPassword, chaos, naive);
         ShopServer server = ShopServer.start(o, module(service), otlpEndpoint);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,8 +114,19 @@ public final class Audit {
         long[] orderDead = {0};
         query(orderUrl, "SELECT COUNT(*) FROM sinew_dead_letter", rs -> orderDead[0] = rs.getLong(1));
 
+        // orders are read first: an order placed while the audit reads the other databases can already have a
+        // charge or a reservation. Those ids are looked up again before calling them unknown.
+        Set<String> laterOrders = new HashSet<>();
+        boolean unknownIds = charges.stream().anyMatch(c -> !orders.containsKey(c[0]))
+                || reservations.stream().anyMatch(r -> !orders.containsKey(r[0]));
+        if (unknownIds) {
+            query(orderUrl, "SELECT id FROM orders", rs -> laterOrders.add(rs.getString(1)));
+        }
+
         Map<String, Long> counts = new LinkedHashMap<>();
         Violations v = new Violations();
+        long lost = 0;
+        long duplicateCharges = 0;
         counts.put("dead letters in inventory", (long) inventoryDead.size());
         counts.put("dead letters in order", orderDead[0]);
         // orders whose OrderPlaced the order service published again (no inventory outcome in time): not a
@@ -155,7 +167,7 @@ public final class Audit {
         counts.put("inventory OUT_OF_STOCK", reservations.stream().filter(r -> "OUT_OF_STOCK".equals(r[1])).count());
         for (Map.Entry<String, List<String>> e : outcomes.entrySet()) {
             Order o = orders.get(e.getKey());
-            if (o == null) {
+            if (o == null && !laterOrders.contains(e.getKey())) {
                 v.add("reservation", "inventory has an outcome " + e.getValue() + " for order " + e.getKey()
                         + " that the order service does not know");
             } else if (e.getValue().size() > 1) {
@@ -167,6 +179,7 @@ public final class Audit {
             boolean settled = o.updatedMs < settledBefore;
             if (out == null) {
                 if (settled || o.createdMs < settledBefore) {
+                    lost++;
                     v.add("reservation", "order " + o.id + " (" + o.status + ", created " + age(now, o.createdMs)
                             + " ago) has no stock reservation and no out-of-stock outcome; "
                             + trail(o.id, placed, inventoryInbox, inventoryDead, now));
@@ -202,12 +215,13 @@ public final class Audit {
         counts.put("charges CHARGED", successes.values().stream().mapToLong(Integer::longValue).sum());
         counts.put("charges DECLINED", charges.stream().filter(c -> "DECLINED".equals(c[1])).count());
         for (Map.Entry<String, Integer> e : all.entrySet()) {
-            if (!orders.containsKey(e.getKey())) {
+            if (!orders.containsKey(e.getKey()) && !laterOrders.contains(e.getKey())) {
                 v.add("charge", "payment has " + e.getValue() + " charge(s) for order " + e.getKey() + " that the order service does not know");
             }
         }
         for (Map.Entry<String, Integer> e : successes.entrySet()) {
             if (e.getValue() > 1) {
+                duplicateCharges++;
                 v.add("charge", "order " + e.getKey() + " was charged " + e.getValue() + " times");
             }
         }
@@ -227,6 +241,8 @@ public final class Audit {
                 v.add("final state", "order " + o.id + " is still " + o.status + ", last updated " + age(now, o.updatedMs) + " ago");
             }
         }
+        counts.put(AuditReport.LOST_ORDERS, lost);
+        counts.put(AuditReport.DUPLICATE_CHARGES, duplicateCharges);
         counts.put("violations", v.total);
         return new AuditReport(counts, v.lines, v.total);
     }

@@ -9,6 +9,21 @@ import java.util.Map;
  */
 public record AuditReport(Map<String, Long> counts, List<String> violations, long violationCount) {
 
+    /** Count key: accepted orders older than the grace period with no inventory outcome (lost work). */
+    public static final String LOST_ORDERS = "lost orders (no inventory outcome)";
+    /** Count key: orders with more than one successful charge. */
+    public static final String DUPLICATE_CHARGES = "orders charged more than once";
+
+    /** Accepted orders past the grace period that inventory never decided. */
+    public long lostOrders() {
+        return counts.getOrDefault(LOST_ORDERS, 0L);
+    }
+
+    /** Orders charged more than once. */
+    public long duplicateCharges() {
+        return counts.getOrDefault(DUPLICATE_CHARGES, 0L);
+    }
+
     /** True when no invariant is violated. */
     public boolean passed() {
         return violationCount == 0;

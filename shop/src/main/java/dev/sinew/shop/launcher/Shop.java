@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * another process ({@code ./sinew shop kill payment}) can find the processes, and so the next start
  * can remove processes left behind by a launcher that was killed with SIGKILL.
  */
-public final class Shop implements AutoCloseable {
+public final class Shop implements AutoCloseable, ShopNodes {
 
     private static final Logger log = LoggerFactory.getLogger(Shop.class);
 
@@ -69,6 +69,8 @@ public final class Shop implements AutoCloseable {
     private final String javaExecutable;
     private final List<String> jvmArgs;
     private final Duration readyTimeout;
+    private final boolean chaos;
+    private final boolean naive;
     private final ShopState stateFile;
     private final HttpClient http;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
@@ -85,6 +87,8 @@ public final class Shop implements AutoCloseable {
                 : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.jvmArgs = List.copyOf(b.jvmArgs);
         this.readyTimeout = b.readyTimeout;
+        this.chaos = b.chaos;
+        this.naive = b.naive;
         Map<String, Integer> p = new LinkedHashMap<>();
         for (int i = 0; i < SERVICES.size(); i++) {
             p.put(SERVICES.get(i), b.basePort == 0 ? freePort() : b.basePort + i);
@@ -184,10 +188,17 @@ public final class Shop implements AutoCloseable {
         }
         cmd.add("--kafka");
         cmd.add(broker.bootstrapServers());
+        if (chaos) {
+            cmd.add("--chaos");
+        }
+        if (naive) {
+            cmd.add("--naive");
+        }
         return cmd;
     }
 
     /** Starts a node that is not running (after a kill or stop) with the same arguments and waits until it is ready. */
+    @Override
     public void startNode(String node) {
         requireNode(node);
         if (BROKER.equals(node)) {
@@ -213,6 +224,7 @@ public final class Shop implements AutoCloseable {
     }
 
     /** SIGKILL, as a crash would; waits until the process is gone. The node stays down until {@link #startNode}. */
+    @Override
     public void kill(String node) {
         requireNode(node);
         if (BROKER.equals(node)) {
@@ -229,11 +241,13 @@ public final class Shop implements AutoCloseable {
     }
 
     /** SIGSTOP: the process keeps its sockets but answers nothing (a hung service). */
+    @Override
     public void freeze(String node) {
         signal(pidOrThrow(node), "STOP");
     }
 
     /** SIGCONT: a frozen node continues. */
+    @Override
     public void thaw(String node) {
         signal(pidOrThrow(node), "CONT");
     }
@@ -316,6 +330,7 @@ public final class Shop implements AutoCloseable {
     }
 
     /** The process id of a node, or -1 when it does not run. */
+    @Override
     public long pid(String node) {
         requireNode(node);
         if (BROKER.equals(node)) {
@@ -326,17 +341,20 @@ public final class Shop implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>} of a service. */
+    @Override
     public String url(String service) {
         requireService(service);
         return "http://127.0.0.1:" + ports.get(service);
     }
 
     /** The gateway's URL: the storefront and the HTTP API. */
+    @Override
     public String gatewayUrl() {
         return url("gateway");
     }
 
     /** The port of a service or of the broker. */
+    @Override
     public int port(String node) {
         requireNode(node);
         return BROKER.equals(node) ? broker.port() : ports.get(node);
@@ -346,6 +364,7 @@ public final class Shop implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
+    @Override
     public Path dataDir() {
         return dataDir;
     }
@@ -557,7 +576,7 @@ public final class Shop implements AutoCloseable {
     }
 
     /** True when the process is stopped by a signal (state T in /proc/<pid>/stat). */
-    static boolean isStopped(long pid) {
+    public static boolean isStopped(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             int close = stat.lastIndexOf(')');
@@ -624,8 +643,22 @@ public final class Shop implements AutoCloseable {
         private String brokerHeap = "384m";
         private List<String> jvmArgs = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         private Duration readyTimeout = Duration.ofSeconds(180);
+        private boolean chaos;
+        private boolean naive;
 
         private Builder() {
+        }
+
+        /** Start every service with {@code --naive}: no timeouts, unbudgeted retries, no breakers (default off). */
+        public Builder naive(boolean naive) {
+            this.naive = naive;
+            return this;
+        }
+
+        /** Start every service with {@code --chaos}: fault policies on its pipelines and {@code /admin/faults} (default off). */
+        public Builder chaos(boolean chaos) {
+            this.chaos = chaos;
+            return this;
         }
 
         public Builder dataDir(Path dataDir) {

@@ -67,6 +67,12 @@ public final class ShopCommand implements Callable<Integer> {
     @Option(names = "--console-chaos", description = "let the console break nodes (freeze, kill, stop); off by default")
     boolean consoleChaos;
 
+    @Option(names = "--chaos", description = "start the services with fault injection on (/admin/faults; used by ./sinew gameday)")
+    boolean chaos;
+
+    @Option(names = "--naive", description = "start the services with naive clients: no timeouts, unbudgeted retries, no breakers (for comparison)")
+    boolean naive;
+
     @Option(names = "--no-status", description = "print status changes as lines instead of one refreshed status line")
     boolean noStatusLine;
 
@@ -77,7 +83,7 @@ public final class ShopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        Shop.Builder b = Shop.builder().dataDir(dataDir).basePort(basePort).brokerPort(brokerPort);
+        Shop.Builder b = Shop.builder().dataDir(dataDir).basePort(basePort).brokerPort(brokerPort).chaos(chaos).naive(naive);
         if (classpath != null) {
             b.classpath(classpath);
         }

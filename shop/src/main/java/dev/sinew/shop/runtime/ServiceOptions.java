@@ -13,12 +13,28 @@ import java.util.Map;
  * @param peers     base URLs of the other services this one calls, by service name
  * @param kafka     bootstrap servers of the broker (order and inventory), or null
  * @param jdbcUrl   a JDBC URL (PostgreSQL) instead of the embedded H2 file database, or null
+ * @param chaos     fault injection on: fault policies on every pipeline and {@code /admin/faults}
+ *                  (off by default; the game day turns it on)
+ * @param naive     call peers as a naive client would (no timeouts, unbudgeted retries, no breaker):
+ *                  the game day's comparison mode; off by default
  */
 public record ServiceOptions(String service, int port, Path dataDir, Map<String, URI> peers, String kafka,
-                             String jdbcUrl, String jdbcUser, String jdbcPassword) {
+                             String jdbcUrl, String jdbcUser, String jdbcPassword, boolean chaos, boolean naive) {
 
     public ServiceOptions {
         peers = Map.copyOf(peers);
+    }
+
+    /** Options with fault injection off. */
+    public ServiceOptions(String service, int port, Path dataDir, Map<String, URI> peers, String kafka,
+                          String jdbcUrl, String jdbcUser, String jdbcPassword) {
+        this(service, port, dataDir, peers, kafka, jdbcUrl, jdbcUser, jdbcPassword, false, false);
+    }
+
+    /** Options with naive clients off. */
+    public ServiceOptions(String service, int port, Path dataDir, Map<String, URI> peers, String kafka,
+                          String jdbcUrl, String jdbcUser, String jdbcPassword, boolean chaos) {
+        this(service, port, dataDir, peers, kafka, jdbcUrl, jdbcUser, jdbcPassword, chaos, false);
     }
 
     public URI peer(String name) {

@@ -73,10 +73,11 @@ public final class ShopServer implements AutoCloseable {
         AtomicReference<Database> dbRef = new AtomicReference<>();
         AtomicBoolean started = new AtomicBoolean();
         AtomicReference<Observability> obsRef = new AtomicReference<>();
+        AtomicReference<FaultAdmin> faultsRef = new AtomicReference<>();
         long startedMillis = System.currentTimeMillis();
         AdminRoutes admin = AdminRoutes.fromSystemProperty(options.service()); // null: no admin API
         CompletableFuture<Javalin> http = CompletableFuture.supplyAsync(
-                () -> startHttp(options, module, dbRef, obsRef, started, log, telemetry, admin), runnable -> {
+                () -> startHttp(options, module, dbRef, obsRef, faultsRef, started, log, telemetry, admin), runnable -> {
                     Thread t = new Thread(runnable, options.service() + "-http-start");
                     t.setDaemon(true);
                     t.start();
@@ -85,8 +86,13 @@ public final class ShopServer implements AutoCloseable {
         Observability obs = null;
         try {
             Properties pipelines = pipelineProperties(options.service());
+            if (options.naive()) {
+                log.warn("naive clients (--naive): no timeouts, unbudgeted retries, no breakers on calls to peers");
+                pipelines = NaiveClients.of(pipelines);
+            }
             SinewRegistry registry = SinewRegistry.of(pipelines);
             telemetry.instrument(registry);
+            faultsRef.set(FaultAdmin.installIfEnabled(options, registry)); // null (and no fault policy) without --chaos
             if (admin != null) {
                 admin.bind(registry, pipelines);
             }
@@ -130,7 +136,8 @@ public final class ShopServer implements AutoCloseable {
     }
 
     private static Javalin startHttp(ServiceOptions options, ShopModule module, AtomicReference<Database> dbRef,
-                                     AtomicReference<Observability> obsRef, AtomicBoolean started, Logger log,
+                                     AtomicReference<Observability> obsRef, AtomicReference<FaultAdmin> faultsRef,
+                                     AtomicBoolean started, Logger log,
                                      ShopTelemetry telemetry, AdminRoutes admin) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -173,6 +180,7 @@ public final class ShopServer implements AutoCloseable {
             if (admin != null) {
                 admin.install(cfg.routes);
             }
+            FaultAdmin.routes(cfg.routes, faultsRef::get, admin);
             module.routes(cfg.routes);
             cfg.routes.exception(ApiException.class, (e, c) -> {
                 e.headers().forEach(c::header);

@@ -49,7 +49,9 @@ final class Messaging implements AutoCloseable {
         outbox = Outbox.create(ctx.db().dataSource(), OutboxConfig.defaults());
         inbox = Inbox.create(ctx.db().dataSource(), InboxConfig.builder().consumer(service).maxAttempts(5)
                 .backoff(Duration.ofMillis(100), Duration.ofSeconds(2)).build());
-        ctx.closeOnStop(OutboxMetrics.bind(ctx.meters(), ctx.db().dataSource())); // lag and dead letters, /metrics
+        // lag and dead letters at /metrics; with --chaos every second, so the game day sees a backlog drain per second
+        ctx.closeOnStop(OutboxMetrics.builder(ctx.db().dataSource())
+                .refreshInterval(Duration.ofSeconds(ctx.options().chaos() ? 1 : 5)).bind(ctx.meters()));
         String kafka = ctx.options().kafka();
         if (kafka == null) {
             log.warn("{}: no --kafka given; messages stay in the outbox and nothing is consumed", service);

@@ -209,6 +209,8 @@ class ConsoleShopTest {
             assertThat(none.json().path("error").asText()).isEqualTo("unauthorized");
             assertThat(send("POST", shop.url(service) + "/admin/read-only", "{\"on\":true}", "Authorization",
                     "Bearer " + token + "x").status()).as(service + " wrong token").isEqualTo(401);
+            assertThat(send("POST", shop.url(service) + "/admin/faults", "{\"target\":\"catalog\",\"kind\":\"error\"}",
+                    "Content-Type", "application/json").status()).as(service + " /admin/faults").isEqualTo(401);
         }
         for (String path : List.of("/admin/breakers/order", "/admin/switches/order", "/admin/read-only",
                 "/admin/pipelines/order/settings")) {
