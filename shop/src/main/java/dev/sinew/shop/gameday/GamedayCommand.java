@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         description = {
             "Starts the shop (broker + 7 services as processes, fault injection on), drives steady open-loop load",
             "through the gateway and breaks one node at a time: every service and the broker x {kill -9, freeze",
-            "(SIGSTOP), +2 s latency, 50% errors} (combinations that make no sense are listed with the reason).",
+            "(SIGSTOP), +2 s latency, 50%% errors} (combinations that make no sense are listed with the reason).",
             "Each experiment: a baseline window, the fault (proved to have taken effect; aborted and rolled back",
             "if a hard limit breaks), a recovery window, then the audit. Per experiment it reports what users saw",
             "per route (served, degraded, rejected, failed, p50/p99), time to detect (first breaker open or",

@@ -41,7 +41,7 @@ class GamedayCommandTest {
         Run r = run("--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("kill -9").contains("--experiment").contains("--compare").contains("--attach")
-                .contains("gameday.html").contains("minutes");
+                .contains("gameday.html").contains("minutes").contains("50% errors").doesNotContain("%n");
     }
 
     @Test
