@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sinew.shop.Api.Reply;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -58,6 +61,41 @@ class ShopRepairTest {
                     .as("reserved once").isEqualTo(2);
             String metrics = Api.get(shop.url("order") + "/metrics").body();
             assertThat(metrics).containsPattern("shop_reconciliation_repairs_total\\{[^}]*kind=\"order_placed_republished\"[^}]*} [1-9]");
+        }
+    }
+
+    @Test
+    void aLostInventoryAnswerIsSentAgainWhenTheRepairAsksAgain() throws Exception {
+        System.setProperty("sinew.shop.repair.after", "3s");
+        try (ShopCluster shop = new ShopCluster(dir, true)) {
+            String gw = shop.gateway();
+            String token = ShopApiTest.login0(gw, "alice", "alice");
+            Reply placed = Api.post(gw + "/api/orders", "{\"items\":[{\"productId\":\"p-003\",\"quantity\":1}]}",
+                    "Authorization", "Bearer " + token, "Idempotency-Key", "repair-2");
+            assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+            String id = placed.json().path("orderId").asText();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> assertThat(
+                    Api.get(gw + "/api/orders/" + id, "Authorization", "Bearer " + token).json().path("inventoryStatus")
+                            .asText()).isEqualTo("RESERVED"));
+            int reserved = Api.get(shop.url("inventory") + "/stock/p-003").json().path("reserved").asInt();
+
+            // the order side loses inventory's answer (as a killed order service did in a game day):
+            // inventory has decided, the order is PENDING again
+            try (Connection c = DriverManager.getConnection("jdbc:h2:" + dir.resolve("order").toAbsolutePath().resolve("db")
+                    + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0", "sa", "");
+                 PreparedStatement ps = c.prepareStatement("UPDATE orders SET inventory_status = 'PENDING' WHERE id = ?")) {
+                ps.setString(1, id);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+
+            // the repair publishes OrderPlaced again; inventory decides nothing new and answers again
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> assertThat(
+                    Api.get(gw + "/api/orders/" + id, "Authorization", "Bearer " + token).json().path("inventoryStatus")
+                            .asText()).isEqualTo("RESERVED"));
+            assertThat(Api.get(shop.url("inventory") + "/stock/p-003").json().path("reserved").asInt())
+                    .as("reserved once").isEqualTo(reserved);
+            assertThat(Api.get(shop.url("order") + "/metrics").body())
+                    .containsPattern("shop_reconciliation_repairs_total\\{[^}]*kind=\"order_placed_republished\"[^}]*} [1-9]");
         }
     }
 

@@ -68,11 +68,17 @@ public final class InventoryService implements ShopModule {
             return;
         }
         String orderId = msg.path("orderId").asText();
-        try (PreparedStatement ps = tx.prepareStatement("SELECT status FROM reservations WHERE order_id = ?")) {
+        try (PreparedStatement ps = tx.prepareStatement("SELECT status, reason FROM reservations WHERE order_id = ?")) {
             ps.setString(1, orderId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    return; // already decided (a second OrderPlaced with another message id)
+                    // Already decided: a second OrderPlaced with another message id is the order service's
+                    // placement repair asking again because it never got the answer. Decide nothing new,
+                    // send the same answer again (the order side applies it only to a PENDING order).
+                    String reason = rs.getString(2);
+                    answer(tx, orderId, reason);
+                    log.info("order {} {} (answer sent again)", orderId, rs.getString(1));
+                    return;
                 }
             }
         }
@@ -118,6 +124,12 @@ public final class InventoryService implements ShopModule {
             ps.setLong(5, System.currentTimeMillis());
             ps.executeUpdate();
         }
+        answer(tx, orderId, reason);
+        log.info("order {} {}{}", orderId, status, reason == null ? "" : " (" + reason + ")");
+    }
+
+    /** Publishes StockReserved ({@code reason} null) or OutOfStock through the outbox, in {@code tx}. */
+    private void answer(Connection tx, String orderId, String reason) throws SQLException {
         ObjectNode event = Json.object().put("type", reason == null ? "StockReserved" : "OutOfStock")
                 .put("orderId", orderId);
         if (reason != null) {
@@ -125,7 +137,6 @@ public final class InventoryService implements ShopModule {
         }
         messaging.publish(tx, Messaging.INVENTORY_TOPIC, orderId,
                 Json.write(event).getBytes(StandardCharsets.UTF_8));
-        log.info("order {} {}{}", orderId, status, reason == null ? "" : " (" + reason + ")");
     }
 
     @Override
