@@ -5,10 +5,10 @@ import dev.sinew.chaos.gameday.RouteResult;
 import dev.sinew.chaos.gameday.Second;
 import dev.sinew.shop.load.Outcome;
 import dev.sinew.shop.load.Route;
+import dev.sinew.shop.load.RouteStats;
 import dev.sinew.shop.load.Sample;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -51,29 +51,12 @@ final class Measurement {
     }
 
     static RouteResult route(String name, boolean affected, List<Sample> samples, Duration answerWithin) {
-        long ok = 0;
-        long degraded = 0;
-        long rejected = 0;
-        long failed = 0;
-        long answered = 0;
-        long[] lat = new long[samples.size()];
-        int i = 0;
-        for (Sample s : samples) {
-            switch (s.outcome()) {
-                case OK -> ok++;
-                case DEGRADED -> degraded++;
-                case REJECTED -> rejected++;
-                case FAILED -> failed++;
-            }
-            if (s.outcome() != Outcome.FAILED && s.latencyNanos() <= answerWithin.toNanos()) {
-                answered++;
-            }
-            lat[i++] = s.latencyNanos();
-        }
-        Arrays.sort(lat);
+        RouteStats stats = RouteStats.of(name, samples);
+        long within = answerWithin.toNanos();
+        long answered = samples.stream().filter(s -> s.outcome() != Outcome.FAILED && s.latencyNanos() <= within).count();
         int n = samples.size();
-        return new RouteResult(name, affected, n, ok, degraded, rejected, failed, pct(lat, 0.50), pct(lat, 0.99),
-                n == 0 ? 1 : answered / (double) n);
+        return new RouteResult(name, affected, n, stats.ok(), stats.degraded(), stats.rejected(), stats.failed(),
+                stats.p50Millis(), stats.p99Millis(), n == 0 ? 1 : answered / (double) n);
     }
 
     /** One point per second of [from, to), seconds counted from {@code from}. */
@@ -91,22 +74,8 @@ final class Measurement {
         List<Second> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             List<Sample> b = buckets.get(i);
-            long served = 0;
-            long ok = 0;
-            long[] lat = new long[b.size()];
-            int j = 0;
-            for (Sample s : b) {
-                if (s.succeeded()) {
-                    served++;
-                }
-                if (s.outcome() == Outcome.OK) {
-                    ok++;
-                }
-                lat[j++] = s.latencyNanos();
-            }
-            Arrays.sort(lat);
-            out.add(new Second(i, b.size(), b.isEmpty() ? 1 : served / (double) b.size(),
-                    b.isEmpty() ? 1 : ok / (double) b.size(), pct(lat, 0.5), pct(lat, 0.99)));
+            RouteStats st = RouteStats.of("second", b);
+            out.add(new Second(i, b.size(), st.successRatio(), st.okRatio(), st.p50Millis(), st.p99Millis()));
         }
         return out;
     }
@@ -171,13 +140,5 @@ final class Measurement {
             }
         }
         return new Backlog(baseline, peak, null, false);
-    }
-
-    private static double pct(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int idx = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))] / 1e6;
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 public record RouteStats(String route, long total, long ok, long degraded, long rejected, long failed,
                          double p50Millis, double p95Millis, double p99Millis, double maxMillis) {
 
-    static RouteStats of(String route, List<Sample> samples) {
+    /** The counts and percentiles of {@code samples}. */
+    public static RouteStats of(String route, List<Sample> samples) {
         long ok = 0;
         long degraded = 0;
         long rejected = 0;
