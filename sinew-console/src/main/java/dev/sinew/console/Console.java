@@ -9,6 +9,7 @@ import dev.sinew.console.control.Controls;
 import dev.sinew.console.control.DegradationSwitch;
 import dev.sinew.console.control.FaultInjector;
 import dev.sinew.console.control.Faults;
+import dev.sinew.console.gameday.GamedayControl;
 import dev.sinew.console.history.HistoryStore;
 import dev.sinew.console.incident.IncidentStore;
 import dev.sinew.console.live.BreakerTransition;
@@ -73,6 +74,7 @@ public final class Console implements AutoCloseable {
     private final IncidentStore incidents;
     private final Controls controls;
     private final Faults faults;
+    private final GamedayControl gameday;
     private final Prober prober;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter scrapesOk;
@@ -98,6 +100,8 @@ public final class Console implements AutoCloseable {
         this.controls = new Controls(targets, b.switches, b.readOnlyServices, new AdminClient(token), audit, incidents);
         this.prober = new Prober(b.probe);
         this.faults = new Faults(b.faultInjector, b.chaosEnabled, audit, incidents);
+        this.gameday = new GamedayControl(b.gamedayCommand, b.chaosEnabled, b.dataDir.resolve("gameday"),
+                b.gamedayStopGrace.toMillis(), audit, incidents);
         meters.config().commonTags("service", "console");
         this.scrapesOk = Counter.builder("sinew.console.scrapes").description("scrapes of a service's /metrics and /diagnose")
                 .tag("result", "ok").register(meters);
@@ -207,6 +211,11 @@ public final class Console implements AutoCloseable {
         return faults;
     }
 
+    /** The game day control (start/stop one game day as a child process). */
+    public GamedayControl gameday() {
+        return gameday;
+    }
+
     public Prober prober() {
         return prober;
     }
@@ -226,6 +235,7 @@ public final class Console implements AutoCloseable {
 
     @Override
     public void close() {
+        gameday.close();
         loop.shutdownNow();
         try {
             loop.awaitTermination(5, TimeUnit.SECONDS);
@@ -263,6 +273,8 @@ public final class Console implements AutoCloseable {
         private boolean openIncidentOnPage = true;
         private FaultInjector faultInjector;
         private boolean chaosEnabled;
+        private List<String> gamedayCommand;
+        private Duration gamedayStopGrace = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -326,6 +338,25 @@ public final class Console implements AutoCloseable {
         public Builder faults(FaultInjector injector, boolean enabled) {
             this.faultInjector = injector;
             this.chaosEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * The command that runs a game day against this system (e.g. java, classpath, the game day's
+         * main class, {@code --attach --data-dir <dir>}); the console appends the experiment and
+         * {@code --out}. Starting one is a chaos control (see {@link #faults}); default: none.
+         */
+        public Builder gameday(List<String> commandPrefix) {
+            if (commandPrefix == null || commandPrefix.isEmpty()) {
+                throw new IllegalArgumentException("gameday: the command must not be empty");
+            }
+            this.gamedayCommand = List.copyOf(commandPrefix);
+            return this;
+        }
+
+        /** How long a stopped game day may take to roll back before it is killed; default 30 s. */
+        public Builder gamedayStopGrace(Duration grace) {
+            this.gamedayStopGrace = Objects.requireNonNull(grace, "gamedayStopGrace");
             return this;
         }
 

@@ -65,6 +65,7 @@ public final class ShopConsole implements Callable<Integer> {
         Console.Builder b = builder(services, dataDir, AdminToken.loadOrCreate(tokenFile), bind, port, !noAutoIncident);
         if (shopState != null) {
             b.faults(new LauncherFaults(shopState), chaos);
+            b.gameday(gamedayCommand(shopState.toAbsolutePath().getParent()));
         }
         Console console = b.build().start();
         System.out.println("console listening on " + console.url() + "/");
@@ -75,6 +76,17 @@ public final class ShopConsole implements Callable<Integer> {
         }, "console-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The game day runner against the shop whose data dir is {@code shopDataDir}, with the console's
+     * own java and classpath: {@code GamedayCommand --attach --data-dir <dir>} (the console adds the
+     * experiment and {@code --out}). On SIGTERM (stop from the console) the runner rolls back its faults.
+     */
+    static List<String> gamedayCommand(Path shopDataDir) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                dev.sinew.shop.gameday.GamedayCommand.class.getName(), "--attach", "--data-dir", shopDataDir.toString());
     }
 
     /** The console settings for a shop whose services listen at {@code services} (name → base URL). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sinew.console.Console;
 import dev.sinew.console.control.ControlException;
+import dev.sinew.console.gameday.GamedayControl;
 import dev.sinew.console.history.HistoryPoint;
 import dev.sinew.console.incident.ExperimentExport;
 import dev.sinew.console.incident.Incident;
@@ -103,6 +104,7 @@ public final class ConsoleServer {
     private ObjectNode state() {
         Map<String, Object> controls = new LinkedHashMap<>(console.controls().state());
         controls.put("faults", console.faults().state());
+        controls.put("gameday", console.gameday().state());
         return StateJson.of(console.snapshot(), console.openAlerts(), console.incidents().current(), controls,
                 console.prober().last());
     }
@@ -182,6 +184,23 @@ public final class ConsoleServer {
         r.post("/api/faults", ctx -> {
             JsonNode b = confirmed(ctx);
             done(ctx, console.faults().apply(auth.actor(ctx), ctx.ip(), text(b, "node"), text(b, "action")));
+        });
+        r.get("/api/gameday", ctx -> json(ctx, 200, StateJson.JSON.valueToTree(console.gameday().state())));
+        r.post("/api/gameday/start", ctx -> {
+            JsonNode b = confirmed(ctx);
+            done(ctx, console.gameday().start(auth.actor(ctx), ctx.ip(), gamedayRequest(b)));
+        });
+        r.post("/api/gameday/stop", ctx -> {
+            confirmed(ctx);
+            done(ctx, console.gameday().stop(auth.actor(ctx), ctx.ip()));
+        });
+        r.get("/api/gameday/report", ctx -> {
+            java.nio.file.Path html = console.gameday().report();
+            if (html == null) {
+                error(ctx, 404, "not_found", "no finished game day with an HTML report");
+                return;
+            }
+            ctx.contentType("text/html; charset=utf-8").result(java.nio.file.Files.readAllBytes(html));
         });
         r.post("/api/verify", ctx -> {
             Verification v = console.verify(auth.actor(ctx));
@@ -305,6 +324,21 @@ public final class ConsoleServer {
             throw new BadRequest("confirmation_required", "this changes the running system: send \"confirm\": true");
         }
         return b;
+    }
+
+    private static GamedayControl.Request gamedayRequest(JsonNode b) {
+        JsonNode exp = b.path("experiment");
+        if (!exp.isMissingNode()) {
+            if (!exp.isObject() || !b.path("targets").isMissingNode() || !b.path("faults").isMissingNode()) {
+                throw new BadRequest("invalid_gameday", "experiment: expected an experiment object (docs/CHAOS.md), "
+                        + "and not together with targets/faults");
+            }
+            return new GamedayControl.Request(exp.toString(), null, null);
+        }
+        if (!b.path("targets").isTextual() || !b.path("faults").isTextual()) {
+            throw new BadRequest("invalid_gameday", "expected {\"experiment\": {...}} or {\"targets\": \"payment\", \"faults\": \"freeze\"}");
+        }
+        return new GamedayControl.Request(null, b.path("targets").asText(), b.path("faults").asText());
     }
 
     private static String text(JsonNode b, String field) {
