@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sinew.console.control.ControlException;
 import dev.sinew.console.control.FaultInjector;
+import dev.sinew.shop.launcher.Shop;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,6 +52,7 @@ public final class LauncherFaults implements FaultInjector {
         }
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nodes/" + node + "/" + action))
+                    .header("Authorization", Shop.controlAuthorization(stateFile.toAbsolutePath().getParent()))
                     .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {

@@ -93,6 +93,7 @@ public final class RemoteShop implements ShopNodes {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + port + "/nodes/" + node + "/" + action))
+                    .header("Authorization", Shop.controlAuthorization(dataDir))
                     .timeout(Duration.ofSeconds(200)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {

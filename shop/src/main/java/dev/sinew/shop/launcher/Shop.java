@@ -369,6 +369,14 @@ public final class Shop implements AutoCloseable, ShopNodes {
         return dataDir;
     }
 
+    /**
+     * The {@code Authorization} header for the launcher's control API of the shop in {@code dataDir}
+     * (the admin token from {@code <dataDir>/admin-token}, which the launcher creates at start).
+     */
+    public static String controlAuthorization(Path dataDir) {
+        return "Bearer " + AdminToken.read(dataDir.resolve("admin-token")).value();
+    }
+
     /** The admin token file ({@code <dataDir>/admin-token}): the services' admin API and the console require it. */
     public Path adminTokenFile() {
         return dataDir.resolve("admin-token");

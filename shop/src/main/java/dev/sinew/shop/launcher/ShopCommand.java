@@ -2,6 +2,7 @@ package dev.sinew.shop.launcher;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.sinew.console.security.AdminToken;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -157,17 +158,23 @@ public final class ShopCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         }));
-        server.createContext("/nodes/", exchange -> handleControl(shop, exchange));
+        AdminToken token = AdminToken.loadOrCreate(shop.adminTokenFile()); // the same token as every /admin API
+        server.createContext("/nodes/", exchange -> handleControl(shop, token, exchange));
         server.start();
         shop.controlPort(server.getAddress().getPort());
         return server;
     }
 
-    private static void handleControl(Shop shop, HttpExchange exchange) throws IOException {
+    private static void handleControl(Shop shop, AdminToken token, HttpExchange exchange) throws IOException {
         String[] parts = exchange.getRequestURI().getPath().split("/"); // "", "nodes", node, action
         int code = 200;
         String body;
         try {
+            if (!token.matches(AdminToken.bearer(exchange.getRequestHeaders().getFirst("Authorization")))) {
+                code = 401;
+                throw new SecurityException("the launcher's control API needs Authorization: Bearer <admin token> (in "
+                        + shop.adminTokenFile() + ")");
+            }
             if (parts.length != 4 || !"POST".equals(exchange.getRequestMethod())) {
                 throw new IllegalArgumentException("expected POST /nodes/<node>/<start|stop|kill|freeze|thaw>");
             }
@@ -176,6 +183,8 @@ public final class ShopCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             apply(shop, node, action);
             body = node + ": " + action + " done in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
+        } catch (SecurityException e) {
+            body = e.getMessage();
         } catch (IllegalArgumentException e) {
             code = 400;
             body = e.getMessage();
@@ -328,6 +337,7 @@ public final class ShopCommand implements Callable<Integer> {
                 HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + s.controlPort() + "/nodes/" + node + "/" + action()))
+                        .header("Authorization", Shop.controlAuthorization(dataDir))
                         .timeout(Duration.ofSeconds(150)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                         HttpResponse.BodyHandlers.ofString());
                 (r.statusCode() == 200 ? System.out : System.err).print(r.body());

@@ -212,6 +212,9 @@ class ConsoleShopTest {
             assertThat(send("POST", shop.url(service) + "/admin/faults", "{\"target\":\"catalog\",\"kind\":\"error\"}",
                     "Content-Type", "application/json").status()).as(service + " /admin/faults").isEqualTo(401);
         }
+        Reply launcher = send("POST", "http://127.0.0.1:" + control.getAddress().getPort() + "/nodes/payment/freeze", null);
+        assertThat(launcher.status()).as("the launcher's control API").isEqualTo(401);
+        assertThat(shop.frozen("payment")).as("nothing frozen").isFalse();
         for (String path : List.of("/admin/breakers/order", "/admin/switches/order", "/admin/read-only",
                 "/admin/pipelines/order/settings")) {
             Reply r = send("POST", shop.gatewayUrl() + path, "{\"action\":\"open\",\"off\":true,\"on\":true,"
