@@ -1,6 +1,7 @@
 package dev.sinew.opentelemetry.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.sinew.opentelemetry.SinewTracing;
@@ -17,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +54,12 @@ class HttpTracingTest {
         uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/stock");
     }
 
+    /** The server ends its span after it answered, so the client may get the answer first: wait for the span. */
+    private SpanData serverSpan() {
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> otel.span("GET /stock"));
+        return otel.span("GET /stock");
+    }
+
     @AfterEach
     void stop() {
         server.stop(0);
@@ -67,7 +75,7 @@ class HttpTracingTest {
                 HttpResponse.BodyHandlers.ofString()).body());
 
         SpanData clientSide = otel.span("inventory");
-        SpanData serverSide = otel.span("GET /stock");
+        SpanData serverSide = serverSpan();
         assertThat(serverTraceId).isEqualTo(clientSide.getTraceId());
         assertThat(serverSide.getTraceId()).isEqualTo(clientSide.getTraceId());
         assertThat(serverSide.getParentSpanId()).isEqualTo(clientSide.getSpanId());
@@ -82,7 +90,7 @@ class HttpTracingTest {
         client.send(http.inject(HttpRequest.newBuilder(uri)).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(traceparentReceived.get()).isNull();
-        SpanData serverSide = otel.span("GET /stock");
+        SpanData serverSide = serverSpan();
         assertThat(serverSide.getParentSpanContext().isValid()).isFalse();
     }
 
