@@ -283,13 +283,9 @@ public final class Inbox {
 
     private void insertInboxRow(Connection c, String messageId, String status) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_INBOX)) {
-            insertInboxRow(ps, messageId, status);
+            bindInboxRow(ps, messageId, status);
+            ps.executeUpdate();
         }
-    }
-
-    private void insertInboxRow(PreparedStatement ps, String messageId, String status) throws SQLException {
-        bindInboxRow(ps, messageId, status);
-        ps.executeUpdate();
     }
 
     private void bindInboxRow(PreparedStatement ps, String messageId, String status) throws SQLException {
