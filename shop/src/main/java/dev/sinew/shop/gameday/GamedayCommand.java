@@ -100,6 +100,14 @@ public final class GamedayCommand implements Callable<Integer> {
             description = "the shop's data directory (default: <out>/data, emptied first; with --attach: data)")
     Path dataDir;
 
+    @Option(names = "--base-port", defaultValue = "0", paramLabel = "<port>",
+            description = "the started shop's gateway port; the other services follow (default: free ports)")
+    int basePort;
+
+    @Option(names = "--broker-port", defaultValue = "0", paramLabel = "<port>",
+            description = "the started shop's Kafka port; its controller uses the next one (default: free ports)")
+    int brokerPort;
+
     @Option(names = "--compare", description = "run the suite a second time against the shop with naive clients"
             + " (--naive: no timeouts, unbudgeted retries, no breakers) and put both side by side in the report")
     boolean compare;
@@ -184,7 +192,8 @@ public final class GamedayCommand implements Callable<Integer> {
                 err.println("starting the shop (Kafka broker + 7 services, fault injection on" + (naive ? ", naive clients" : "")
                         + "), data in " + dir.toAbsolutePath() + " ...");
                 long t0 = System.nanoTime();
-                owned = Shop.builder().dataDir(dir).chaos(true).naive(naive).build().start();
+                owned = Shop.builder().dataDir(dir).basePort(basePort).brokerPort(brokerPort)
+                        .chaos(true).naive(naive).build().start();
                 shop = owned;
                 extra.put("shop", String.format(Locale.ROOT, "Kafka broker + 7 service processes started with --chaos in %.1f s;"
                         + " data in %s", (System.nanoTime() - t0) / 1e9, dir.toAbsolutePath()));
