@@ -2,7 +2,7 @@ package dev.sinew.shop.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sinew.console.control.ControlException;
+import dev.sinew.console.admin.AdminException;
 import dev.sinew.console.control.FaultInjector;
 import dev.sinew.shop.launcher.Shop;
 import java.io.IOException;
@@ -45,10 +45,10 @@ public final class LauncherFaults implements FaultInjector {
             JsonNode state = JSON.readTree(Files.readString(stateFile));
             port = state.path("controlPort").asInt();
         } catch (IOException e) {
-            throw new ControlException(503, "launcher_unknown", "cannot read " + stateFile + ": " + e.getMessage());
+            throw new AdminException(503, "launcher_unknown", "cannot read " + stateFile + ": " + e.getMessage());
         }
         if (port <= 0) {
-            throw new ControlException(503, "launcher_unknown", "no launcher control port in " + stateFile);
+            throw new AdminException(503, "launcher_unknown", "no launcher control port in " + stateFile);
         }
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nodes/" + node + "/" + action))
@@ -56,13 +56,13 @@ public final class LauncherFaults implements FaultInjector {
                     .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                throw new ControlException(r.statusCode() == 400 ? 400 : 502, "launcher_refused", r.body().trim());
+                throw new AdminException(r.statusCode() == 400 ? 400 : 502, "launcher_refused", r.body().trim());
             }
         } catch (IOException e) {
-            throw new ControlException(502, "launcher_unreachable", "the shop launcher did not answer: " + e.getMessage());
+            throw new AdminException(502, "launcher_unreachable", "the shop launcher did not answer: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ControlException(503, "interrupted", "interrupted");
+            throw new AdminException(503, "interrupted", "interrupted");
         }
     }
 }

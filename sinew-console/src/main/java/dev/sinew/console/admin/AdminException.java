@@ -1,6 +1,10 @@
 package dev.sinew.console.admin;
 
-/** A refused admin request: the HTTP status, a stable error code and a message that says what to change. */
+/**
+ * A refused admin request: the HTTP status, a stable error code and a message that says what to change.
+ * The services' admin endpoints and the console's API (controls, incidents, game day) answer it as
+ * {@code {"error": code, "message": ...}}; stackless, since a refusal is an answer, not a fault.
+ */
 public final class AdminException extends RuntimeException {
 
     private final int status;

@@ -1,5 +1,6 @@
 package dev.sinew.console.control;
 
+import dev.sinew.console.admin.AdminException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sinew.console.scrape.Target;
@@ -13,7 +14,7 @@ import java.time.Duration;
 /**
  * The console's client of a service's admin API ({@code /admin/...}, see {@code AdminRoutes} in the
  * shop): sends the admin token, bounds every call to 2 s, and turns a refusal into
- * {@link ControlException} carrying the service's own reason.
+ * {@link AdminException} carrying the service's own reason.
  */
 public final class AdminClient {
 
@@ -38,7 +39,7 @@ public final class AdminClient {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), path);
         } catch (IOException e) {
-            throw new ControlException(500, "internal_error", e.getMessage());
+            throw new AdminException(500, "internal_error", e.getMessage());
         }
     }
 
@@ -48,11 +49,11 @@ public final class AdminClient {
             r = http.send(b.timeout(Duration.ofSeconds(2)).header("Authorization", "Bearer " + token.value()).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new ControlException(502, "service_unreachable", t.service() + " (" + t.instance()
+            throw new AdminException(502, "service_unreachable", t.service() + " (" + t.instance()
                     + ") did not answer " + path + ": " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ControlException(503, "interrupted", "interrupted");
+            throw new AdminException(503, "interrupted", "interrupted");
         }
         JsonNode body;
         try {
@@ -62,7 +63,7 @@ public final class AdminClient {
         }
         if (r.statusCode() >= 300) {
             int status = r.statusCode() >= 500 ? 502 : r.statusCode();
-            throw new ControlException(status, body.path("error").asText("service_refused"),
+            throw new AdminException(status, body.path("error").asText("service_refused"),
                     t.service() + ": " + body.path("message").asText(r.body()));
         }
         return body;

@@ -1,5 +1,6 @@
 package dev.sinew.console.control;
 
+import dev.sinew.console.admin.AdminException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sinew.console.audit.AuditEntry;
 import dev.sinew.console.audit.AuditLog;
@@ -51,14 +52,14 @@ public final class Controls {
             Target t = target(service);
             requireName("pipeline", pipeline);
             if (!List.of("open", "close", "reset").contains(action)) {
-                throw new ControlException(400, "invalid_action", "action: '" + action + "' is not valid; expected one of [open, close, reset]");
+                throw new AdminException(400, "invalid_action", "action: '" + action + "' is not valid; expected one of [open, close, reset]");
             }
             desired.breaker(service, pipeline, action);
             lastControl.put(service, System.currentTimeMillis());
             JsonNode r;
             try {
                 r = admin.post(t, "/admin/breakers/" + pipeline, Map.of("action", nz(action)));
-            } catch (ControlException e) {
+            } catch (AdminException e) {
                 desired.forgetBreaker(service, pipeline);
                 throw e;
             }
@@ -72,7 +73,7 @@ public final class Controls {
         return audited(actor, remote, "switch." + (on ? "on" : "off"), name, params, "control", () -> {
             DegradationSwitch s = switches.get(name);
             if (s == null) {
-                throw new ControlException(404, "unknown_switch", "no switch '" + name + "'; expected one of " + switches.keySet());
+                throw new AdminException(404, "unknown_switch", "no switch '" + name + "'; expected one of " + switches.keySet());
             }
             for (DegradationSwitch.Edge e : s.pipelines()) {
                 desired.switchOff(e.service(), e.pipeline(), on);
@@ -96,7 +97,7 @@ public final class Controls {
                         lastControl.put(s, System.currentTimeMillis());
                         try {
                             admin.post(target(s), "/admin/read-only", body);
-                        } catch (ControlException e) {
+                        } catch (AdminException e) {
                             desired.readOnly(s, false, retryAfterSeconds);
                             throw e;
                         }
@@ -119,7 +120,7 @@ public final class Controls {
             lastControl.put(service, System.currentTimeMillis());
             try {
                 admin.post(t, "/admin/pipelines/" + pipeline + "/settings", Map.of("settings", changes));
-            } catch (ControlException e) {
+            } catch (AdminException e) {
                 desired.forgetSettings(service, pipeline, changes);
                 throw e;
             }
@@ -132,7 +133,7 @@ public final class Controls {
         JsonNode state;
         try {
             state = admin.get(target(service), "/admin/state");
-        } catch (ControlException e) {
+        } catch (AdminException e) {
             adminStates.remove(service);
             return;
         }
@@ -162,7 +163,7 @@ public final class Controls {
             try {
                 admin.post(target(service), a.path(), a.body());
                 result = "ok";
-            } catch (ControlException e) {
+            } catch (AdminException e) {
                 result = "refused: " + e.getMessage();
             }
             audit.record(new AuditEntry(now, "console", "-", "reapply", service, Map.of("what", a.text()), result));
@@ -213,14 +214,14 @@ public final class Controls {
     private Target target(String service) {
         Target t = service == null ? null : targets.get(service);
         if (t == null) {
-            throw new ControlException(404, "unknown_service", "no service '" + service + "'; expected one of " + targets.keySet());
+            throw new AdminException(404, "unknown_service", "no service '" + service + "'; expected one of " + targets.keySet());
         }
         return t;
     }
 
     private static void requireName(String field, String value) {
         if (value == null || !value.matches("[A-Za-z0-9_.-]{1,64}")) {
-            throw new ControlException(400, "invalid_" + field, field + ": '" + value + "' is not a valid name");
+            throw new AdminException(400, "invalid_" + field, field + ": '" + value + "' is not a valid name");
         }
     }
 
@@ -236,7 +237,7 @@ public final class Controls {
             audit.record(new AuditEntry(now, actor, remote, action, target, params, "ok"));
             incidents.record(now, timelineKind, text);
             return text;
-        } catch (ControlException e) {
+        } catch (AdminException e) {
             audit.record(new AuditEntry(now, actor, remote, action, target, params, "refused: " + e.getMessage()));
             incidents.record(now, timelineKind, action + " on " + target + " failed: " + e.getMessage());
             throw e;

@@ -1,5 +1,6 @@
 package dev.sinew.console.control;
 
+import dev.sinew.console.admin.AdminException;
 import java.util.List;
 
 /**
@@ -11,6 +12,6 @@ public interface FaultInjector {
     /** The nodes that can be acted on, e.g. the services and the broker. */
     List<String> nodes();
 
-    /** Applies {@code action} to {@code node}; throws {@link ControlException} with the reason when it cannot. */
+    /** Applies {@code action} to {@code node}; throws {@link AdminException} with the reason when it cannot. */
     void apply(String node, String action);
 }

@@ -1,5 +1,6 @@
 package dev.sinew.console.control;
 
+import dev.sinew.console.admin.AdminException;
 import dev.sinew.console.audit.AuditEntry;
 import dev.sinew.console.audit.AuditLog;
 import dev.sinew.console.incident.IncidentStore;
@@ -42,7 +43,7 @@ public final class Faults {
         try {
             check(node, action);
             injector.apply(node, action);
-        } catch (ControlException e) {
+        } catch (AdminException e) {
             audit.record(new AuditEntry(now, actor, remote, "fault." + action, node, params, "refused: " + e.getMessage()));
             incidents.record(now, "fault", action + " " + node + " refused: " + e.getMessage());
             throw e;
@@ -55,18 +56,18 @@ public final class Faults {
 
     private void check(String node, String action) {
         if (!enabled) {
-            throw new ControlException(403, "chaos_disabled", "chaos controls are off; start the console with them enabled"
+            throw new AdminException(403, "chaos_disabled", "chaos controls are off; start the console with them enabled"
                     + " (./sinew shop --console-chaos)");
         }
         if (action == null || !(BREAKING.contains(action) || REPAIRING.contains(action))) {
-            throw new ControlException(400, "invalid_action", "action: '" + action + "' is not valid; expected one of "
+            throw new AdminException(400, "invalid_action", "action: '" + action + "' is not valid; expected one of "
                     + List.of("freeze", "kill", "stop", "thaw", "start"));
         }
         if (node == null || !injector.nodes().contains(node)) {
-            throw new ControlException(404, "unknown_node", "no node '" + node + "'; expected one of " + injector.nodes());
+            throw new AdminException(404, "unknown_node", "no node '" + node + "'; expected one of " + injector.nodes());
         }
         if (BREAKING.contains(action) && incidents.isOpen()) {
-            throw new ControlException(409, "incident_open", "chaos is off while an incident is open: resolve it first"
+            throw new AdminException(409, "incident_open", "chaos is off while an incident is open: resolve it first"
                     + " (thaw and start still work)");
         }
     }

@@ -2,7 +2,7 @@ package dev.sinew.console.gameday;
 
 import dev.sinew.console.audit.AuditEntry;
 import dev.sinew.console.audit.AuditLog;
-import dev.sinew.console.control.ControlException;
+import dev.sinew.console.admin.AdminException;
 import dev.sinew.console.incident.IncidentStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,7 +93,7 @@ public final class GamedayControl {
             Run started = new Run(p, req.describe(), out, now);
             run = started;
             p.onExit().thenRun(() -> finished(started));
-        } catch (ControlException e) {
+        } catch (AdminException e) {
             audit.record(new AuditEntry(now, actor, remote, "gameday.start", "gameday", params, "refused: " + e.getMessage()));
             incidents.record(now, "fault", "game day start refused: " + e.getMessage());
             throw e;
@@ -115,7 +115,7 @@ public final class GamedayControl {
             r = run;
             if (r == null || !r.process.isAlive()) {
                 audit.record(new AuditEntry(now, actor, remote, "gameday.stop", "gameday", Map.of(), "refused: no game day is running"));
-                throw new ControlException(409, "not_running", "no game day is running");
+                throw new AdminException(409, "not_running", "no game day is running");
             }
             r.stoppedBy = actor;
         }
@@ -187,23 +187,23 @@ public final class GamedayControl {
 
     private void check(Request req) {
         if (!enabled) {
-            throw new ControlException(403, "chaos_disabled", "chaos controls are off; start the console with them enabled"
+            throw new AdminException(403, "chaos_disabled", "chaos controls are off; start the console with them enabled"
                     + " (./sinew shop --console-chaos)");
         }
         if (incidents.isOpen()) {
-            throw new ControlException(409, "incident_open", "chaos is off while an incident is open: resolve it first");
+            throw new AdminException(409, "incident_open", "chaos is off while an incident is open: resolve it first");
         }
         if (run != null && run.process.isAlive()) {
-            throw new ControlException(409, "gameday_running", "a game day is already running (" + run.what
+            throw new AdminException(409, "gameday_running", "a game day is already running (" + run.what
                     + "); stop it first");
         }
         if (req == null) {
-            throw new ControlException(400, "invalid_gameday", "expected {\"experiment\": {...}} or {\"targets\": \"payment\", \"faults\": \"freeze\"}");
+            throw new AdminException(400, "invalid_gameday", "expected {\"experiment\": {...}} or {\"targets\": \"payment\", \"faults\": \"freeze\"}");
         }
         if (req.experimentJson() == null) {
             for (String[] f : new String[][] {{"targets", req.targets()}, {"faults", req.faults()}}) {
                 if (f[1] == null || !NAMES.matcher(f[1]).matches()) {
-                    throw new ControlException(400, "invalid_" + f[0], f[0] + ": '" + f[1]
+                    throw new AdminException(400, "invalid_" + f[0], f[0] + ": '" + f[1]
                             + "' is not valid; expected comma-separated names such as payment,order");
                 }
             }

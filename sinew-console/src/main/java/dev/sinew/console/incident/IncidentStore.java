@@ -1,5 +1,6 @@
 package dev.sinew.console.incident;
 
+import dev.sinew.console.admin.AdminException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -63,10 +64,10 @@ public final class IncidentStore {
     public synchronized Incident open(String title, String by, long now) {
         Optional<Incident> cur = current();
         if (cur.isPresent()) {
-            throw new IncidentException(409, "incident_open", "incident " + cur.get().id() + " is open; resolve it first");
+            throw new AdminException(409, "incident_open", "incident " + cur.get().id() + " is open; resolve it first");
         }
         if (title == null || title.isBlank() || title.length() > 200) {
-            throw new IncidentException(400, "invalid_title", "title: expected 1 to 200 characters");
+            throw new AdminException(400, "invalid_title", "title: expected 1 to 200 characters");
         }
         String id = ID.format(Instant.ofEpochMilli(now));
         while (incidents.containsKey(id)) {
@@ -126,11 +127,11 @@ public final class IncidentStore {
         Map<String, String> changes = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, String> e : fields.entrySet()) {
             if (!Incident.FIELDS.contains(e.getKey())) {
-                throw new IncidentException(400, "invalid_field", "field '" + e.getKey() + "' is not valid; expected one of "
+                throw new AdminException(400, "invalid_field", "field '" + e.getKey() + "' is not valid; expected one of "
                         + Incident.FIELDS);
             }
             if (e.getValue() != null && e.getValue().length() > 20_000) {
-                throw new IncidentException(400, "invalid_field", e.getKey() + ": at most 20000 characters");
+                throw new AdminException(400, "invalid_field", e.getKey() + ": at most 20000 characters");
             }
             changes.put(e.getKey(), e.getValue() == null ? "" : e.getValue());
         }
@@ -146,12 +147,12 @@ public final class IncidentStore {
     public synchronized Incident resolve(String id, String by, Verification last, long now) {
         Incident i = find(id);
         if (!i.open()) {
-            throw new IncidentException(409, "not_open", "incident " + id + " is already resolved");
+            throw new AdminException(409, "not_open", "incident " + id + " is already resolved");
         }
         if (last == null || !last.passed() || last.finishedMillis() < i.openedMillis()) {
             String why = last == null || last.finishedMillis() < i.openedMillis() ? "no verification ran since it was opened"
                     : "the last verification (" + last.id() + ") failed";
-            throw new IncidentException(409, "verification_required",
+            throw new AdminException(409, "verification_required",
                     "resolving needs a passing verification: " + why + "; run the probes first");
         }
         Incident next = i.resolved(now, by, last.id());
@@ -173,7 +174,7 @@ public final class IncidentStore {
     private Incident find(String id) {
         Incident i = id == null ? null : incidents.get(id);
         if (i == null) {
-            throw new IncidentException(404, "not_found", "no incident '" + id + "'");
+            throw new AdminException(404, "not_found", "no incident '" + id + "'");
         }
         return i;
     }

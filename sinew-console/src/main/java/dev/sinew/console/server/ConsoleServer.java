@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sinew.console.Console;
-import dev.sinew.console.control.ControlException;
+import dev.sinew.console.admin.AdminException;
 import dev.sinew.console.gameday.GamedayControl;
 import dev.sinew.console.history.HistoryPoint;
 import dev.sinew.console.incident.ExperimentExport;
 import dev.sinew.console.incident.Incident;
-import dev.sinew.console.incident.IncidentException;
 import dev.sinew.console.incident.Postmortem;
 import dev.sinew.console.verify.Verification;
 import io.javalin.Javalin;
@@ -174,7 +173,7 @@ public final class ConsoleServer {
             JsonNode b = confirmed(ctx);
             JsonNode s = b.path("settings");
             if (!s.isObject()) {
-                throw new ControlException(400, "invalid_settings", "settings: expected an object such as "
+                throw new AdminException(400, "invalid_settings", "settings: expected an object such as "
                         + "{\"breaker.failure-rate-threshold\": \"30\"}");
             }
             Map<String, String> settings = new LinkedHashMap<>();
@@ -232,11 +231,11 @@ public final class ConsoleServer {
             JsonNode b = body(ctx);
             String text = b.path("text").asText("");
             if (text.isBlank() || text.length() > 2000) {
-                throw new IncidentException(400, "invalid_note", "text: expected 1 to 2000 characters");
+                throw new AdminException(400, "invalid_note", "text: expected 1 to 2000 characters");
             }
             Incident i = console.incidents().get(ctx.pathParam("id"));
             if (!i.open()) {
-                throw new IncidentException(409, "not_open", "incident " + i.id() + " is resolved");
+                throw new AdminException(409, "not_open", "incident " + i.id() + " is resolved");
             }
             console.incidents().record(System.currentTimeMillis(), "note", text);
             json(ctx, 200, StateJson.JSON.valueToTree(console.incidents().get(i.id())));
@@ -254,16 +253,14 @@ public final class ConsoleServer {
         r.get("/api/incidents/{id}/experiment.json", ctx -> {
             Incident i = console.incidents().get(ctx.pathParam("id"));
             if (!ExperimentExport.hasFaults(i)) {
-                throw new IncidentException(404, "no_faults", "incident " + i.id() + " has no fault injected from the console to replay");
+                throw new AdminException(404, "no_faults", "incident " + i.id() + " has no fault injected from the console to replay");
             }
             ctx.header("Content-Disposition", "attachment; filename=\"experiment-" + i.id() + ".json\"");
             ctx.contentType("application/json").result(ExperimentExport.json(i, System.currentTimeMillis()));
         });
         r.get("/api/audit", ctx -> json(ctx, 200, StateJson.JSON.valueToTree(Map.of("entries", console.audit().recent(200)))));
 
-        r.exception(ControlException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
-        r.exception(IncidentException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
-        r.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.code, e.getMessage()));
+        r.exception(AdminException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
         r.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal_error", e.toString()));
         r.error(404, ctx -> {
             if (ctx.result() == null) {
@@ -278,10 +275,10 @@ public final class ConsoleServer {
         try {
             minutes = Integer.parseInt(ctx.queryParamAsClass("minutes", String.class).getOrDefault("60"));
         } catch (NumberFormatException e) {
-            throw new BadRequest("invalid_minutes", "minutes: expected a whole number from 1 to 60");
+            throw AdminException.badRequest("invalid_minutes", "minutes: expected a whole number from 1 to 60");
         }
         if (minutes < 1 || minutes > 60) {
-            throw new BadRequest("invalid_minutes", "minutes: expected a whole number from 1 to 60");
+            throw AdminException.badRequest("invalid_minutes", "minutes: expected a whole number from 1 to 60");
         }
         long from = System.currentTimeMillis() - minutes * 60_000L;
         ObjectNode out = StateJson.JSON.createObjectNode();
@@ -310,18 +307,18 @@ public final class ConsoleServer {
         try {
             JsonNode n = StateJson.JSON.readTree(raw);
             if (!n.isObject()) {
-                throw new BadRequest("malformed_json", "expected a JSON object");
+                throw AdminException.badRequest("malformed_json", "expected a JSON object");
             }
             return n;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadRequest("malformed_json", "the body is not valid JSON: " + e.getOriginalMessage());
+            throw AdminException.badRequest("malformed_json", "the body is not valid JSON: " + e.getOriginalMessage());
         }
     }
 
     private static JsonNode confirmed(Context ctx) {
         JsonNode b = body(ctx);
         if (!b.path("confirm").asBoolean(false)) {
-            throw new BadRequest("confirmation_required", "this changes the running system: send \"confirm\": true");
+            throw AdminException.badRequest("confirmation_required", "this changes the running system: send \"confirm\": true");
         }
         return b;
     }
@@ -330,13 +327,13 @@ public final class ConsoleServer {
         JsonNode exp = b.path("experiment");
         if (!exp.isMissingNode()) {
             if (!exp.isObject() || !b.path("targets").isMissingNode() || !b.path("faults").isMissingNode()) {
-                throw new BadRequest("invalid_gameday", "experiment: expected an experiment object (docs/CHAOS.md), "
+                throw AdminException.badRequest("invalid_gameday", "experiment: expected an experiment object (docs/CHAOS.md), "
                         + "and not together with targets/faults");
             }
             return new GamedayControl.Request(exp.toString(), null, null);
         }
         if (!b.path("targets").isTextual() || !b.path("faults").isTextual()) {
-            throw new BadRequest("invalid_gameday", "expected {\"experiment\": {...}} or {\"targets\": \"payment\", \"faults\": \"freeze\"}");
+            throw AdminException.badRequest("invalid_gameday", "expected {\"experiment\": {...}} or {\"targets\": \"payment\", \"faults\": \"freeze\"}");
         }
         return new GamedayControl.Request(null, b.path("targets").asText(), b.path("faults").asText());
     }
@@ -344,7 +341,7 @@ public final class ConsoleServer {
     private static String text(JsonNode b, String field) {
         JsonNode n = b.path(field);
         if (!n.isTextual() || n.asText().isBlank()) {
-            throw new BadRequest("missing_" + field, field + ": required");
+            throw AdminException.badRequest("missing_" + field, field + ": required");
         }
         return n.asText();
     }
@@ -352,7 +349,7 @@ public final class ConsoleServer {
     private static boolean bool(JsonNode b, String field) {
         JsonNode n = b.path(field);
         if (!n.isBoolean()) {
-            throw new BadRequest("missing_" + field, field + ": required, true or false");
+            throw AdminException.badRequest("missing_" + field, field + ": required, true or false");
         }
         return n.asBoolean();
     }
@@ -384,16 +381,6 @@ public final class ConsoleServer {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A 400 with a code. */
-    static final class BadRequest extends RuntimeException {
-        final String code;
-
-        BadRequest(String code, String message) {
-            super(message, null, false, false);
-            this.code = code;
         }
     }
 }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sinew.console.Console;
-import dev.sinew.console.control.ControlException;
+import dev.sinew.console.admin.AdminException;
 import dev.sinew.console.control.DegradationSwitch;
 import dev.sinew.console.control.FaultInjector;
 import dev.sinew.console.scrape.Target;
@@ -81,7 +81,7 @@ class ConsoleApiTest {
                     @Override
                     public void apply(String node, String action) {
                         if (node.equals("gateway") && action.equals("start")) {
-                            throw new ControlException(502, "launcher_refused", "gateway is running");
+                            throw new AdminException(502, "launcher_refused", "gateway is running");
                         }
                         faults.add(action + " " + node);
                     }
