@@ -8,6 +8,7 @@ import dev.sinew.chaos.gameday.Invariants;
 import dev.sinew.chaos.gameday.RouteResult;
 import dev.sinew.chaos.gameday.Second;
 import dev.sinew.chaos.gameday.Verdict;
+import dev.sinew.chaos.proxy.LinkFaults;
 import dev.sinew.shop.audit.AuditReport;
 import dev.sinew.shop.launcher.ShopNodes;
 import dev.sinew.shop.load.LoadConfig;
@@ -215,13 +216,18 @@ final class Gameday {
             case KILL, BROKER_DOWN -> shop.kill(f.target());
             case FREEZE -> shop.freeze(f.target());
             case LATENCY -> {
+                if ("broker".equals(f.target())) {
+                    shop.brokerLink(new LinkFaults(f.latency().toMillis(), 0, 0, false, false, 0, false));
+                    return List.of();
+                }
                 return faults.enable(f.target(), "{\"target\":\"" + f.target() + "\",\"kind\":\"latency\",\"latencyMs\":"
                         + f.latency().toMillis() + ",\"rate\":1.0}");
             }
             case ERROR_RATE -> {
                 return faults.enable(f.target(), "{\"target\":\"" + f.target() + "\",\"kind\":\"error\",\"rate\":" + f.rate() + "}");
             }
-            case BLACKHOLE -> throw new IllegalArgumentException("blackhole is not supported by the game day");
+            case BLACKHOLE -> shop.brokerLink(new LinkFaults(0, 0, 0, true, false, 0, false));
+            case RESET -> shop.brokerLink(new LinkFaults(0, 0, 0, false, true, 0, false));
         }
         return List.of();
     }

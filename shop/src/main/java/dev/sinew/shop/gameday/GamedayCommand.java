@@ -61,7 +61,7 @@ public final class GamedayCommand implements Callable<Integer> {
     List<String> targets;
 
     @Option(names = "--faults", split = ",", paramLabel = "<fault,...>",
-            description = "faults per node: kill, freeze, latency, errors (default: all four)")
+            description = "faults per node: kill, freeze, latency, errors, blackhole (default: all five; blackhole, and latency and errors on the broker, go through the TCP fault proxy in front of Kafka)")
     List<String> faults;
 
     @Option(names = "--experiment", paramLabel = "<file.json>",
