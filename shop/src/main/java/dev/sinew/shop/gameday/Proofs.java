@@ -143,7 +143,7 @@ final class Proofs {
         }
         Duration wait = kind == ProofKind.ANSWERS_SLOWER ? Duration.ofSeconds(6) : Duration.ofSeconds(1);
         BrokerProbe.Result proxied = BrokerProbe.apiVersions(shop.brokerProxyPort(), wait);
-        String seen = "a Kafka request through the fault proxy " + proxied.describe() + ", directly "
+        String seen = "a Kafka request through the fault proxy: " + proxied.describe() + "; directly: "
                 + direct.describe();
         boolean ok = switch (kind) {
             case STOPS_ANSWERING -> proxied.kind() == BrokerProbe.Result.Kind.NO_ANSWER;
