@@ -23,7 +23,8 @@ import java.util.function.LongSupplier;
 /**
  * Watches the shop the way its operators would, once a second: the callers' {@code /metrics}
  * (breaker states, timeouts, retries, fallbacks and rejections per pipeline), the outbox lag of
- * order and inventory, and their readiness details ({@code kafka: FAILING}). The game day reads
+ * order and inventory, order's oldest order awaiting inventory, and their readiness details
+ * ({@code kafka: FAILING}). The game day reads
  * detection times, fault proofs and the queue backlog from what it saw. Times are on the load
  * generator's clock.
  */
@@ -35,12 +36,23 @@ final class MetricsWatch implements AutoCloseable {
     static final List<String> OUTBOXES = List.of("order", "inventory");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Order's gauge of the oldest order still waiting for inventory's answer (see the shop's InventoryWait). */
+    static final String AWAITING_INVENTORY = "shop_orders_awaiting_inventory_oldest_seconds";
+    /**
+     * The game day's threshold on {@link #AWAITING_INVENTORY}: healthy, orders wait well under a second;
+     * the alert ShopOrdersAwaitingInventory fires at 30 s held for 1 min (for operators, not for an 8 s window).
+     */
+    static final double AWAITING_INVENTORY_DETECT_SECONDS = 5;
+
     private static final Set<String> TROUBLE = Set.of("sinew_timeouts_total", "sinew_retries_total",
             "sinew_fallbacks_total", "sinew_rejections_total");
 
-    /** What one scrape of one service showed. {@code lagRows} is null when the service has no outbox or did not answer. */
+    /**
+     * What one scrape of one service showed. {@code lagRows} is null when the service has no outbox or did
+     * not answer; {@code awaitingInventory} (seconds) is null but for order.
+     */
     record Scrape(long at, String service, Set<String> openBreakers, Map<String, Double> trouble,
-                  Map<String, double[]> calls, Double lagRows, Set<String> failing) {
+                  Map<String, double[]> calls, Double lagRows, Set<String> failing, Double awaitingInventory) {
     }
 
     private final ShopNodes shop;
@@ -140,6 +152,8 @@ final class MetricsWatch implements AutoCloseable {
                 lag = p.metrics().stream().anyMatch(x -> x.name().equals("sinew_outbox_lag_rows") && !Double.isNaN(x.value()))
                         ? rows : null;
             }
+            Double awaiting = p.metrics().stream().filter(x -> x.name().equals(AWAITING_INVENTORY) && !Double.isNaN(x.value()))
+                    .map(PromText.Metric::value).findFirst().orElse(null);
             Set<String> failing = new HashSet<>();
             if (r != null) {
                 try {
@@ -153,7 +167,7 @@ final class MetricsWatch implements AutoCloseable {
                     // not JSON: nothing failing to report
                 }
             }
-            return new Scrape(at, service, open, trouble, calls, lag, failing);
+            return new Scrape(at, service, open, trouble, calls, lag, failing, awaiting);
         });
     }
 
@@ -177,12 +191,20 @@ final class MetricsWatch implements AutoCloseable {
 
     /**
      * The first sign in [from, to) that the system noticed a fault on {@code target}: a caller's
-     * breaker of that name open, or a readiness check naming it FAILING ({@code kafka} for the
-     * broker, {@code payment} in order). Null when none.
+     * breaker of that name open, a readiness check naming it FAILING ({@code kafka} for the
+     * broker, {@code payment} in order), or — for inventory and the broker, which no one calls
+     * synchronously — order's oldest order awaiting inventory past {@link #AWAITING_INVENTORY_DETECT_SECONDS}.
+     * Null when none.
      */
     Detection firstDetection(String target, long fromNanos, long toNanos) {
         String check = "broker".equals(target) ? "kafka" : target;
+        boolean handoff = "inventory".equals(target) || "broker".equals(target);
         for (Scrape s : between(fromNanos, toNanos)) {
+            if (handoff && s.awaitingInventory() != null && s.awaitingInventory() > AWAITING_INVENTORY_DETECT_SECONDS) {
+                return new Detection(s.at(), String.format(java.util.Locale.ROOT,
+                        "%s: oldest order awaiting inventory %.1f s (> %.0f s)", s.service(), s.awaitingInventory(),
+                        AWAITING_INVENTORY_DETECT_SECONDS));
+            }
             if (s.openBreakers().contains(target)) {
                 return new Detection(s.at(), s.service() + ": " + target + " breaker open");
             }

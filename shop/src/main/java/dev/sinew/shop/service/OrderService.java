@@ -73,6 +73,8 @@ public final class OrderService implements ShopModule {
                 + "payment_attempts INT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, "
                 + "CONSTRAINT orders_idempotency UNIQUE (user_name, idempotency_key))",
                 "CREATE INDEX IF NOT EXISTS orders_status ON orders (status, updated_ms)",
+                // the oldest order awaiting inventory (InventoryWait) without a scan
+                "CREATE INDEX IF NOT EXISTS orders_inventory_wait ON orders (inventory_status, created_ms)",
                 // placement repair bookkeeping (added after the first release: migrate older databases in place)
                 "ALTER TABLE orders ADD COLUMN IF NOT EXISTS placed_republished INT DEFAULT 0 NOT NULL",
                 "ALTER TABLE orders ADD COLUMN IF NOT EXISTS placed_republished_ms BIGINT");
@@ -93,6 +95,9 @@ public final class OrderService implements ShopModule {
         scheduler.scheduleWithFixedDelay(this::retryPendingPayments, 1_000, 1_000, TimeUnit.MILLISECONDS);
         new Reconciliation(db.dataSource(), Reconciliation.configuredAfter(), System::currentTimeMillis, ctx.meters())
                 .refreshEvery(scheduler, 5_000);
+        // with --chaos every second, so the game day sees an inventory outage within its fault window
+        new InventoryWait(db.dataSource(), System::currentTimeMillis, ctx.meters())
+                .refreshEvery(scheduler, ctx.options().chaos() ? 1_000 : 5_000);
         new PlacementRepair(db.dataSource(), messaging, PlacementRepair.configuredAfter(), System::currentTimeMillis,
                 ctx.meters()).runEvery(scheduler, 5_000);
     }
