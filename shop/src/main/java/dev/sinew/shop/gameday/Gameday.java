@@ -1,6 +1,7 @@
 package dev.sinew.shop.gameday;
 
 import dev.sinew.chaos.experiment.Experiment;
+import dev.sinew.chaos.gameday.Amplification;
 import dev.sinew.chaos.gameday.Backlog;
 import dev.sinew.chaos.gameday.ExperimentResult;
 import dev.sinew.chaos.gameday.GamedayReport;
@@ -201,13 +202,14 @@ final class Gameday {
         Double recover = Measurement.recovery(timeline, (int) Math.floor(faultStart), faultEnd);
         MetricsWatch.Detection d = watch.firstDetection(plan.target(), f0, t1);
         Backlog backlog = Measurement.backlog(watch.backlog(t0, t1), f0, f1);
-        Verdict verdict = Judge.verdict(plan.checks(), routes, proofHeld, proven.text(), invariants, aborted);
+        Amplification amplification = watch.amplification(plan.target(), f0, f1);
+        Verdict verdict = Judge.verdict(plan.checks(), routes, amplification, proofHeld, proven.text(), invariants, aborted);
         if (!notes.isEmpty()) {
             verdict = new Verdict(verdict.status(), verdict.reason() + " [" + String.join("; ", notes) + "]");
         }
         return new ExperimentResult(plan.name(), plan.target(), plan.fault(), faultStart, (f1 - f0) / 1e9, (t1 - t0) / 1e9,
                 routes, timeline, d == null ? null : (d.at() - f0) / 1e9, d == null ? null : d.what(), recover, backlog,
-                proofHeld, proven.text(), invariants, verdict);
+                amplification, proofHeld, proven.text(), invariants, verdict);
     }
 
     /** Breaks what {@code f} says; returns the services whose pipelines got an in-process fault. */

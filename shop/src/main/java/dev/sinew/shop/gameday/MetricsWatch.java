@@ -2,6 +2,7 @@ package dev.sinew.shop.gameday;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sinew.chaos.gameday.Amplification;
 import dev.sinew.shop.launcher.ShopNodes;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,7 +53,8 @@ final class MetricsWatch implements AutoCloseable {
      * not answer; {@code awaitingInventory} (seconds) is null but for order.
      */
     record Scrape(long at, String service, Set<String> openBreakers, Map<String, Double> trouble,
-                  Map<String, double[]> calls, Double lagRows, Set<String> failing, Double awaitingInventory) {
+                  Map<String, double[]> calls, Map<String, double[]> retries, Double lagRows, Set<String> failing,
+                  Double awaitingInventory) {
     }
 
     private final ShopNodes shop;
@@ -128,10 +130,19 @@ final class MetricsWatch implements AutoCloseable {
             Set<String> open = new HashSet<>();
             Map<String, Double> trouble = new HashMap<>();
             Map<String, double[]> calls = new HashMap<>();
+            Map<String, double[]> retries = new HashMap<>(); // {retries scheduled, refusals before sending}
             for (PromText.Metric x : p.metrics()) {
                 String pipeline = x.label("pipeline");
                 if (pipeline.isEmpty()) {
                     continue;
+                }
+                if (!Double.isNaN(x.value()) && x.name().equals("sinew_retries_total") && x.label("result").equals("scheduled")) {
+                    retries.computeIfAbsent(pipeline, k -> new double[2])[0] += x.value();
+                }
+                // a breaker, bulkhead, rate limiter or switch refused an attempt before it was sent (a budget
+                // refusal is a retry not scheduled: counted by not being in "scheduled")
+                if (!Double.isNaN(x.value()) && x.name().equals("sinew_rejections_total") && !x.label("kind").equals("budget_exhausted")) {
+                    retries.computeIfAbsent(pipeline, k -> new double[2])[1] += x.value();
                 }
                 if (!Double.isNaN(x.value()) && (x.name().equals("sinew_calls_seconds_sum") || x.name().equals("sinew_calls_seconds_count"))) {
                     calls.computeIfAbsent(pipeline, k -> new double[2])[x.name().endsWith("_sum") ? 0 : 1] += x.value();
@@ -167,7 +178,7 @@ final class MetricsWatch implements AutoCloseable {
                     // not JSON: nothing failing to report
                 }
             }
-            return new Scrape(at, service, open, trouble, calls, lag, failing, awaiting);
+            return new Scrape(at, service, open, trouble, calls, retries, lag, failing, awaiting);
         });
     }
 
@@ -247,6 +258,43 @@ final class MetricsWatch implements AutoCloseable {
             sum[1] += v[1];
         }
         return sum;
+    }
+
+    /**
+     * Retry amplification toward {@code pipeline} between two instants: over the callers that have such a
+     * pipeline, the attempts sent (calls + retries scheduled − refusals before sending) ÷ the calls made,
+     * from the counters as last seen before each instant.
+     */
+    Amplification amplification(String pipeline, long fromNanos, long toNanos) {
+        Map<String, double[]> before = counters(pipeline, fromNanos);
+        Map<String, double[]> after = counters(pipeline, toNanos);
+        double calls = 0;
+        double attempts = 0;
+        List<String> callers = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : after.entrySet()) {
+            double[] a = e.getValue();
+            double[] b = before.getOrDefault(e.getKey(), new double[3]);
+            callers.add(e.getKey());
+            double c = Math.max(0, a[0] - b[0]); // a restarted caller starts from 0: count what it did since
+            calls += c;
+            attempts += Math.max(0, c + (a[1] - b[1]) - (a[2] - b[2]));
+        }
+        callers.sort(null);
+        return new Amplification(Math.round(calls), Math.round(attempts), callers);
+    }
+
+    /** Per caller that has {@code pipeline}: {calls, retries scheduled, refusals} as last seen before {@code at}. */
+    private Map<String, double[]> counters(String pipeline, long at) {
+        Map<String, double[]> last = new HashMap<>();
+        synchronized (scrapes) {
+            for (Scrape s : scrapes) {
+                if (s.at() < at && CALLERS.contains(s.service()) && s.calls().containsKey(pipeline)) {
+                    double[] r = s.retries().getOrDefault(pipeline, new double[2]);
+                    last.put(s.service(), new double[] {s.calls().get(pipeline)[1], r[0], r[1]});
+                }
+            }
+        }
+        return last;
     }
 
     /** Unsent outbox rows over time: at each scrape, the sum of the last value seen from every outbox service. */

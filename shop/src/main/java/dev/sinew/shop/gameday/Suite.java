@@ -27,6 +27,8 @@ record Suite(List<Plan> plans, List<Skipped> skipped) {
     static final List<String> FAULTS = List.of("kill", "freeze", "latency", "errors", "blackhole");
 
     private static final Duration PROOF_WITHIN = Duration.ofSeconds(5);
+    /** The target: under a full outage, attempts ÷ calls toward the broken node at most 1.2. */
+    static final double MAX_AMPLIFICATION = 1.2;
 
     /** How the default suite's experiments are shaped. */
     record Shape(Duration fault, Duration latency, double errorRate, double unaffectedAtLeast, double answeredAtLeast,
@@ -98,6 +100,9 @@ record Suite(List<Plan> plans, List<Skipped> skipped) {
                     : Check.success(r, shape.unaffectedAtLeast()));
         }
         checks.add(Check.audit());
+        if (f.kind() == FaultKind.KILL || f.kind() == FaultKind.FREEZE) {
+            checks.add(Check.amplification(MAX_AMPLIFICATION)); // a full outage: retries must not pile on
+        }
         Set<Route> unaffected = EnumSet.allOf(Route.class);
         unaffected.removeAll(affected);
         List<AbortRule> aborts = List.of(

@@ -40,6 +40,10 @@ class SuiteTest {
         Plan brokerKill = s.plans().stream().filter(p -> p.name().equals("broker kill")).findFirst().orElseThrow();
         assertThat(brokerKill.proofs().get(0).kind()).isEqualTo(ProofKind.BROKER_UNREACHABLE);
         assertThat(brokerKill.rollbacks().get(0).action()).isEqualTo(RollbackAction.RESTART);
+        // a full outage (kill, freeze) also judges the retry amplification toward the node; slow or failing half not
+        assertThat(plan(s, "payment kill").checks()).anyMatch(c -> c.kind() == Check.Kind.AMPLIFICATION && c.atLeast() == 1.2);
+        assertThat(plan(s, "catalog freeze").checks()).anyMatch(c -> c.kind() == Check.Kind.AMPLIFICATION);
+        assertThat(catalogLatency.checks()).noneMatch(c -> c.kind() == Check.Kind.AMPLIFICATION);
         // the broker's latency, errors and blackhole go through the fault proxy, proven by a Kafka request through it
         Plan brokerLatency = plan(s, "broker latency");
         assertThat(brokerLatency.fault()).isEqualTo("+2 s latency (proxy)");
