@@ -30,14 +30,21 @@ final class ShopCluster implements AutoCloseable {
 
     /** A JDBC URL per service that runs on another database than its embedded H2 file (none by default). */
     final Map<String, String> jdbcUrls;
+    /** Services started with {@code --naive} (naive clients; order then reserves stock over HTTP). */
+    final java.util.Set<String> naive;
 
     ShopCluster(Path dir, boolean withBroker) throws Exception {
         this(dir, withBroker, Map.of());
     }
 
     ShopCluster(Path dir, boolean withBroker, Map<String, String> jdbcUrls) throws Exception {
+        this(dir, withBroker, jdbcUrls, java.util.Set.of());
+    }
+
+    ShopCluster(Path dir, boolean withBroker, Map<String, String> jdbcUrls, java.util.Set<String> naive) throws Exception {
         this.dir = dir;
         this.jdbcUrls = jdbcUrls;
+        this.naive = java.util.Set.copyOf(naive);
         this.broker = withBroker ? KafkaBroker.builder().dataDir(dir.resolve("kafka")).partitions(1)
                 .startTimeout(Duration.ofSeconds(60)).build().start() : null;
         for (String s : ShopService.SERVICES) {
@@ -53,9 +60,12 @@ final class ShopCluster implements AutoCloseable {
         for (String p : PEERS.getOrDefault(service, List.of())) {
             peers.put(p, URI.create("http://127.0.0.1:" + ports.get(p) + "/"));
         }
+        if (naive.contains(service) && "order".equals(service)) {
+            peers.put("inventory", URI.create("http://127.0.0.1:" + ports.get("inventory") + "/"));
+        }
         ServiceOptions o = new ServiceOptions(service, ports.get(service), dir.resolve(service), peers,
                 broker == null ? null : broker.bootstrapServers(), jdbcUrls.get(service),
-                jdbcUrls.containsKey(service) ? "postgres" : null, null);
+                jdbcUrls.containsKey(service) ? "postgres" : null, null, false, naive.contains(service));
         ShopServer s = ShopService.start(o);
         running.put(service, s);
         return s;

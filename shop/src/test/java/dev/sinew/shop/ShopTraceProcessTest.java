@@ -85,7 +85,7 @@ class ShopTraceProcessTest {
         Reply[] placed = new Reply[1];
         AtomicInteger attempt = new AtomicInteger();
         // until order has its catalog copy and auth's key, and a cold order answers within the gateway's
-        // 950 ms: a new key per attempt, so the 201 is the answer of the request that placed its order
+        // 800 ms: a new key per attempt, so the 201 is the answer of the request that placed its order
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .alias("a 201 for an order (each answer is printed)")
                 .conditionEvaluationListener(c -> {

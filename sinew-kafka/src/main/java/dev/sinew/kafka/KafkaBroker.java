@@ -52,6 +52,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    private final int advertisedPort;
     private final int controllerPort;
     private final String maxHeap;
     private final String classpath;
@@ -76,6 +77,7 @@ public final class KafkaBroker implements AutoCloseable {
             cp = freePort();
         }
         this.controllerPort = cp;
+        this.advertisedPort = b.advertisedPort != 0 ? b.advertisedPort : this.port;
         this.maxHeap = b.maxHeap;
         this.classpath = withOwnCodeLocation(b.classpath != null ? b.classpath : System.getProperty("java.class.path"));
         this.javaExecutable = b.javaExecutable != null ? b.javaExecutable
@@ -228,6 +230,15 @@ public final class KafkaBroker implements AutoCloseable {
         return port;
     }
 
+    /**
+     * The client port the broker tells clients to use in its metadata: {@link #port()} unless the
+     * builder set another (a TCP proxy in front of the broker, so that every client connection after
+     * the bootstrap goes through it).
+     */
+    public int advertisedPort() {
+        return advertisedPort;
+    }
+
     /** The last lines of the broker log, for error messages. */
     public String logTail() {
         return tail(logFile(), LOG_TAIL_LINES);
@@ -246,7 +257,7 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("node.id", "1");
         p.put("controller.quorum.bootstrap.servers", host + ":" + controllerPort);
         p.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + advertisedPort + ",CONTROLLER://" + host + ":" + controllerPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
@@ -449,6 +460,7 @@ public final class KafkaBroker implements AutoCloseable {
     public static final class Builder {
         private Path dataDir;
         private int port;
+        private int advertisedPort;
         private int controllerPort;
         private String maxHeap = "512m";
         private String classpath;
@@ -471,6 +483,17 @@ public final class KafkaBroker implements AutoCloseable {
         /** The client (PLAINTEXT) port; 0 (default) picks a free port. */
         public Builder port(int port) {
             this.port = checkPort("port", port);
+            return this;
+        }
+
+        /**
+         * The client port advertised in metadata, when clients must reach the broker through a proxy
+         * listening there and forwarding to {@link #port(int)}; 0 (default) advertises the port itself.
+         * The proxy must accept connections before {@link #start()}: the start waits for a metadata
+         * answer, which clients (the start's own probe too) then fetch through the advertised port.
+         */
+        public Builder advertisedPort(int port) {
+            this.advertisedPort = checkPort("advertised-port", port);
             return this;
         }
 

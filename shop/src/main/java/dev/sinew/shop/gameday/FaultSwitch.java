@@ -2,6 +2,7 @@ package dev.sinew.shop.gameday;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sinew.chaos.proxy.LinkFaults;
 import dev.sinew.console.security.AdminToken;
 import dev.sinew.shop.launcher.Shop;
 import dev.sinew.shop.launcher.ShopNodes;
@@ -72,9 +73,19 @@ final class FaultSwitch {
         return callers;
     }
 
-    /** Turns every fault off on every running service; best effort (a service that is down has none). */
+    /**
+     * Turns every fault off on every running service and on the broker's proxy link; best effort (a
+     * service that is down has none).
+     */
     List<String> clearAll() {
         List<String> problems = new ArrayList<>();
+        if (shop.brokerProxyPort() > 0) {
+            try {
+                shop.brokerLink(LinkFaults.NONE);
+            } catch (RuntimeException e) {
+                problems.add("broker proxy link: " + e.getMessage());
+            }
+        }
         for (String s : Shop.SERVICES) {
             if (shop.pid(s) < 0 || shop.frozen(s)) {
                 continue;

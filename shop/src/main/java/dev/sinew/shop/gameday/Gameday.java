@@ -1,6 +1,7 @@
 package dev.sinew.shop.gameday;
 
 import dev.sinew.chaos.experiment.Experiment;
+import dev.sinew.chaos.gameday.Amplification;
 import dev.sinew.chaos.gameday.Backlog;
 import dev.sinew.chaos.gameday.ExperimentResult;
 import dev.sinew.chaos.gameday.GamedayReport;
@@ -8,6 +9,7 @@ import dev.sinew.chaos.gameday.Invariants;
 import dev.sinew.chaos.gameday.RouteResult;
 import dev.sinew.chaos.gameday.Second;
 import dev.sinew.chaos.gameday.Verdict;
+import dev.sinew.chaos.proxy.LinkFaults;
 import dev.sinew.shop.audit.AuditReport;
 import dev.sinew.shop.launcher.ShopNodes;
 import dev.sinew.shop.load.LoadConfig;
@@ -200,13 +202,14 @@ final class Gameday {
         Double recover = Measurement.recovery(timeline, (int) Math.floor(faultStart), faultEnd);
         MetricsWatch.Detection d = watch.firstDetection(plan.target(), f0, t1);
         Backlog backlog = Measurement.backlog(watch.backlog(t0, t1), f0, f1);
-        Verdict verdict = Judge.verdict(plan.checks(), routes, proofHeld, proven.text(), invariants, aborted);
+        Amplification amplification = watch.amplification(plan.target(), f0, f1);
+        Verdict verdict = Judge.verdict(plan.checks(), routes, amplification, proofHeld, proven.text(), invariants, aborted);
         if (!notes.isEmpty()) {
             verdict = new Verdict(verdict.status(), verdict.reason() + " [" + String.join("; ", notes) + "]");
         }
         return new ExperimentResult(plan.name(), plan.target(), plan.fault(), faultStart, (f1 - f0) / 1e9, (t1 - t0) / 1e9,
                 routes, timeline, d == null ? null : (d.at() - f0) / 1e9, d == null ? null : d.what(), recover, backlog,
-                proofHeld, proven.text(), invariants, verdict);
+                amplification, proofHeld, proven.text(), invariants, verdict);
     }
 
     /** Breaks what {@code f} says; returns the services whose pipelines got an in-process fault. */
@@ -215,13 +218,18 @@ final class Gameday {
             case KILL, BROKER_DOWN -> shop.kill(f.target());
             case FREEZE -> shop.freeze(f.target());
             case LATENCY -> {
+                if ("broker".equals(f.target())) {
+                    shop.brokerLink(new LinkFaults(f.latency().toMillis(), 0, 0, false, false, 0, false));
+                    return List.of();
+                }
                 return faults.enable(f.target(), "{\"target\":\"" + f.target() + "\",\"kind\":\"latency\",\"latencyMs\":"
                         + f.latency().toMillis() + ",\"rate\":1.0}");
             }
             case ERROR_RATE -> {
                 return faults.enable(f.target(), "{\"target\":\"" + f.target() + "\",\"kind\":\"error\",\"rate\":" + f.rate() + "}");
             }
-            case BLACKHOLE -> throw new IllegalArgumentException("blackhole is not supported by the game day");
+            case BLACKHOLE -> shop.brokerLink(new LinkFaults(0, 0, 0, true, false, 0, false));
+            case RESET -> shop.brokerLink(new LinkFaults(0, 0, 0, false, true, 0, false));
         }
         return List.of();
     }

@@ -1,5 +1,6 @@
 package dev.sinew.shop.gameday;
 
+import dev.sinew.chaos.gameday.Amplification;
 import dev.sinew.chaos.gameday.Invariants;
 import dev.sinew.chaos.gameday.RouteResult;
 import dev.sinew.chaos.gameday.Verdict;
@@ -19,6 +20,11 @@ final class Judge {
 
     static Verdict verdict(List<Check> checks, List<RouteResult> routes, boolean proofHeld, String proof,
                            Invariants invariants, String abortedBecause) {
+        return verdict(checks, routes, Amplification.NONE, proofHeld, proof, invariants, abortedBecause);
+    }
+
+    static Verdict verdict(List<Check> checks, List<RouteResult> routes, Amplification amplification, boolean proofHeld,
+                           String proof, Invariants invariants, String abortedBecause) {
         if (abortedBecause != null) {
             return Verdict.aborted("stopped early and rolled back: " + abortedBecause);
         }
@@ -40,6 +46,20 @@ final class Judge {
                             invariants.note() == null || invariants.note().isEmpty() ? "" : " (" + invariants.note() + ")"));
                 } else {
                     held.add("audit passed");
+                }
+                continue;
+            }
+            if (c.kind() == Check.Kind.AMPLIFICATION) {
+                Double ratio = amplification.ratio();
+                if (ratio == null || amplification.calls() < Check.AMPLIFICATION_MIN_CALLS) {
+                    continue; // nobody calls it through a pipeline, or too few calls to judge a ratio
+                }
+                String seen = String.format(Locale.ROOT, "retry amplification %.2fx (%d attempts for %d calls)", ratio,
+                        amplification.attempts(), amplification.calls());
+                if (ratio > c.atLeast() + 1e-9) {
+                    failed.add(String.format(Locale.ROOT, "%s > %.1fx", seen, c.atLeast()));
+                } else {
+                    held.add(String.format(Locale.ROOT, "%s ≤ %.1fx", seen, c.atLeast()));
                 }
                 continue;
             }

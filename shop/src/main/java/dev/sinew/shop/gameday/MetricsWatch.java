@@ -2,6 +2,7 @@ package dev.sinew.shop.gameday;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sinew.chaos.gameday.Amplification;
 import dev.sinew.shop.launcher.ShopNodes;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +24,8 @@ import java.util.function.LongSupplier;
 /**
  * Watches the shop the way its operators would, once a second: the callers' {@code /metrics}
  * (breaker states, timeouts, retries, fallbacks and rejections per pipeline), the outbox lag of
- * order and inventory, and their readiness details ({@code kafka: FAILING}). The game day reads
+ * order and inventory, order's oldest order awaiting inventory, and their readiness details
+ * ({@code kafka: FAILING}). The game day reads
  * detection times, fault proofs and the queue backlog from what it saw. Times are on the load
  * generator's clock.
  */
@@ -35,12 +37,24 @@ final class MetricsWatch implements AutoCloseable {
     static final List<String> OUTBOXES = List.of("order", "inventory");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Order's gauge of the oldest order still waiting for inventory's answer (see the shop's InventoryWait). */
+    static final String AWAITING_INVENTORY = "shop_orders_awaiting_inventory_oldest_seconds";
+    /**
+     * The game day's threshold on {@link #AWAITING_INVENTORY}: healthy, orders wait well under a second;
+     * the alert ShopOrdersAwaitingInventory fires at 30 s held for 1 min (for operators, not for an 8 s window).
+     */
+    static final double AWAITING_INVENTORY_DETECT_SECONDS = 5;
+
     private static final Set<String> TROUBLE = Set.of("sinew_timeouts_total", "sinew_retries_total",
             "sinew_fallbacks_total", "sinew_rejections_total");
 
-    /** What one scrape of one service showed. {@code lagRows} is null when the service has no outbox or did not answer. */
+    /**
+     * What one scrape of one service showed. {@code lagRows} is null when the service has no outbox or did
+     * not answer; {@code awaitingInventory} (seconds) is null but for order.
+     */
     record Scrape(long at, String service, Set<String> openBreakers, Map<String, Double> trouble,
-                  Map<String, double[]> calls, Double lagRows, Set<String> failing) {
+                  Map<String, double[]> calls, Map<String, double[]> retries, Double lagRows, Set<String> failing,
+                  Double awaitingInventory) {
     }
 
     private final ShopNodes shop;
@@ -116,10 +130,19 @@ final class MetricsWatch implements AutoCloseable {
             Set<String> open = new HashSet<>();
             Map<String, Double> trouble = new HashMap<>();
             Map<String, double[]> calls = new HashMap<>();
+            Map<String, double[]> retries = new HashMap<>(); // {retries scheduled, refusals before sending}
             for (PromText.Metric x : p.metrics()) {
                 String pipeline = x.label("pipeline");
                 if (pipeline.isEmpty()) {
                     continue;
+                }
+                if (!Double.isNaN(x.value()) && x.name().equals("sinew_retries_total") && x.label("result").equals("scheduled")) {
+                    retries.computeIfAbsent(pipeline, k -> new double[2])[0] += x.value();
+                }
+                // a breaker, bulkhead, rate limiter or switch refused an attempt before it was sent (a budget
+                // refusal is a retry not scheduled: counted by not being in "scheduled")
+                if (!Double.isNaN(x.value()) && x.name().equals("sinew_rejections_total") && !x.label("kind").equals("budget_exhausted")) {
+                    retries.computeIfAbsent(pipeline, k -> new double[2])[1] += x.value();
                 }
                 if (!Double.isNaN(x.value()) && (x.name().equals("sinew_calls_seconds_sum") || x.name().equals("sinew_calls_seconds_count"))) {
                     calls.computeIfAbsent(pipeline, k -> new double[2])[x.name().endsWith("_sum") ? 0 : 1] += x.value();
@@ -140,6 +163,8 @@ final class MetricsWatch implements AutoCloseable {
                 lag = p.metrics().stream().anyMatch(x -> x.name().equals("sinew_outbox_lag_rows") && !Double.isNaN(x.value()))
                         ? rows : null;
             }
+            Double awaiting = p.metrics().stream().filter(x -> x.name().equals(AWAITING_INVENTORY) && !Double.isNaN(x.value()))
+                    .map(PromText.Metric::value).findFirst().orElse(null);
             Set<String> failing = new HashSet<>();
             if (r != null) {
                 try {
@@ -153,7 +178,7 @@ final class MetricsWatch implements AutoCloseable {
                     // not JSON: nothing failing to report
                 }
             }
-            return new Scrape(at, service, open, trouble, calls, lag, failing);
+            return new Scrape(at, service, open, trouble, calls, retries, lag, failing, awaiting);
         });
     }
 
@@ -177,12 +202,20 @@ final class MetricsWatch implements AutoCloseable {
 
     /**
      * The first sign in [from, to) that the system noticed a fault on {@code target}: a caller's
-     * breaker of that name open, or a readiness check naming it FAILING ({@code kafka} for the
-     * broker, {@code payment} in order). Null when none.
+     * breaker of that name open, a readiness check naming it FAILING ({@code kafka} for the
+     * broker, {@code payment} in order), or — for inventory and the broker, which no one calls
+     * synchronously — order's oldest order awaiting inventory past {@link #AWAITING_INVENTORY_DETECT_SECONDS}.
+     * Null when none.
      */
     Detection firstDetection(String target, long fromNanos, long toNanos) {
         String check = "broker".equals(target) ? "kafka" : target;
+        boolean handoff = "inventory".equals(target) || "broker".equals(target);
         for (Scrape s : between(fromNanos, toNanos)) {
+            if (handoff && s.awaitingInventory() != null && s.awaitingInventory() > AWAITING_INVENTORY_DETECT_SECONDS) {
+                return new Detection(s.at(), String.format(java.util.Locale.ROOT,
+                        "%s: oldest order awaiting inventory %.1f s (> %.0f s)", s.service(), s.awaitingInventory(),
+                        AWAITING_INVENTORY_DETECT_SECONDS));
+            }
             if (s.openBreakers().contains(target)) {
                 return new Detection(s.at(), s.service() + ": " + target + " breaker open");
             }
@@ -225,6 +258,43 @@ final class MetricsWatch implements AutoCloseable {
             sum[1] += v[1];
         }
         return sum;
+    }
+
+    /**
+     * Retry amplification toward {@code pipeline} between two instants: over the callers that have such a
+     * pipeline, the attempts sent (calls + retries scheduled − refusals before sending) ÷ the calls made,
+     * from the counters as last seen before each instant.
+     */
+    Amplification amplification(String pipeline, long fromNanos, long toNanos) {
+        Map<String, double[]> before = counters(pipeline, fromNanos);
+        Map<String, double[]> after = counters(pipeline, toNanos);
+        double calls = 0;
+        double attempts = 0;
+        List<String> callers = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : after.entrySet()) {
+            double[] a = e.getValue();
+            double[] b = before.getOrDefault(e.getKey(), new double[3]);
+            callers.add(e.getKey());
+            double c = Math.max(0, a[0] - b[0]); // a restarted caller starts from 0: count what it did since
+            calls += c;
+            attempts += Math.max(0, c + (a[1] - b[1]) - (a[2] - b[2]));
+        }
+        callers.sort(null);
+        return new Amplification(Math.round(calls), Math.round(attempts), callers);
+    }
+
+    /** Per caller that has {@code pipeline}: {calls, retries scheduled, refusals} as last seen before {@code at}. */
+    private Map<String, double[]> counters(String pipeline, long at) {
+        Map<String, double[]> last = new HashMap<>();
+        synchronized (scrapes) {
+            for (Scrape s : scrapes) {
+                if (s.at() < at && CALLERS.contains(s.service()) && s.calls().containsKey(pipeline)) {
+                    double[] r = s.retries().getOrDefault(pipeline, new double[2]);
+                    last.put(s.service(), new double[] {s.calls().get(pipeline)[1], r[0], r[1]});
+                }
+            }
+        }
+        return last;
     }
 
     /** Unsent outbox rows over time: at each scrape, the sum of the last value seen from every outbox service. */

@@ -78,6 +78,10 @@ final class Proofs {
 
     private Result once(Experiment.Proof p, long f0, List<String> callers) {
         String t = p.target();
+        if ("broker".equals(t) && p.kind() != ProofKind.BROKER_UNREACHABLE && shop.pid(t) > 0 && !shop.frozen(t)
+                && shop.brokerProxyPort() > 0) {
+            return throughProxy(p.kind());
+        }
         switch (p.kind()) {
             case STOPS_ANSWERING -> {
                 if (shop.pid(t) < 0) {
@@ -126,6 +130,28 @@ final class Proofs {
             }
         }
         return notYet("unknown proof " + p.kind());
+    }
+
+    /**
+     * A fault on the broker's proxy link: a Kafka request through the proxy, compared with one sent to
+     * the broker directly (so a broker that is merely slow itself does not count).
+     */
+    private Result throughProxy(ProofKind kind) {
+        BrokerProbe.Result direct = BrokerProbe.apiVersions(shop.port("broker"), Duration.ofSeconds(2));
+        if (!direct.answered()) {
+            return notYet("the broker itself did not answer a Kafka request (" + direct.describe() + ")");
+        }
+        Duration wait = kind == ProofKind.ANSWERS_SLOWER ? Duration.ofSeconds(6) : Duration.ofSeconds(1);
+        BrokerProbe.Result proxied = BrokerProbe.apiVersions(shop.brokerProxyPort(), wait);
+        String seen = "a Kafka request through the fault proxy: " + proxied.describe() + "; directly: "
+                + direct.describe();
+        boolean ok = switch (kind) {
+            case STOPS_ANSWERING -> proxied.kind() == BrokerProbe.Result.Kind.NO_ANSWER;
+            case ANSWERS_ERRORS -> proxied.kind() == BrokerProbe.Result.Kind.FAILED;
+            case ANSWERS_SLOWER -> !proxied.answered() || proxied.millis() >= direct.millis() + 1_000;
+            case BROKER_UNREACHABLE -> false;
+        };
+        return ok ? held("broker: " + seen) : notYet(seen);
     }
 
     private boolean answersLive(String service) {

@@ -15,16 +15,20 @@ import java.util.Set;
 
 /**
  * What a game day runs: the default matrix (every service and the broker × kill, freeze, latency,
- * errors, minus the combinations that make no sense, each with its reason) or experiment files.
+ * errors, blackhole, minus the combinations that make no sense, each with its reason) or experiment
+ * files. Latency, errors (connection resets) and blackhole on the broker go through the TCP fault
+ * proxy every Kafka connection of the shop passes (the launcher routes them so with chaos on).
  */
 record Suite(List<Plan> plans, List<Skipped> skipped) {
 
     /** Targets of the default suite, in the order they run. */
     static final List<String> TARGETS = List.of("payment", "inventory", "recommendation", "auth", "catalog", "order", "broker");
     /** Faults of the default suite, in the order they run per target. */
-    static final List<String> FAULTS = List.of("kill", "freeze", "latency", "errors");
+    static final List<String> FAULTS = List.of("kill", "freeze", "latency", "errors", "blackhole");
 
     private static final Duration PROOF_WITHIN = Duration.ofSeconds(5);
+    /** The target: under a full outage, attempts ÷ calls toward the broken node at most 1.2. */
+    static final double MAX_AMPLIFICATION = 1.2;
 
     /** How the default suite's experiments are shaped. */
     record Shape(Duration fault, Duration latency, double errorRate, double unaffectedAtLeast, double answeredAtLeast,
@@ -70,9 +74,9 @@ record Suite(List<Plan> plans, List<Skipped> skipped) {
             return "no service calls inventory over HTTP: orders reach it through Kafka, so there is no caller"
                     + " pipeline to slow or fail (kill and freeze cover inventory)";
         }
-        if (inProcess && target.equals("broker")) {
-            return "Kafka clients are not Sinew pipelines, so in-process faults cannot reach them; a slow broker needs"
-                    + " the TCP fault proxy between the services and Kafka (advertised listeners pointing at it), not wired yet";
+        if (fault.equals("blackhole") && !target.equals("broker")) {
+            return "only the Kafka connections go through the TCP fault proxy; a service's HTTP callers are not"
+                    + " proxied, and freeze has the same effect on them (the process keeps its sockets and answers nothing)";
         }
         return null;
     }
@@ -83,7 +87,10 @@ record Suite(List<Plan> plans, List<Skipped> skipped) {
                     shape.fault(), null, null);
             case "freeze" -> new Experiment.Fault(FaultKind.FREEZE, target, shape.fault(), null, null);
             case "latency" -> new Experiment.Fault(FaultKind.LATENCY, target, shape.fault(), shape.latency(), null);
-            case "errors" -> new Experiment.Fault(FaultKind.ERROR_RATE, target, shape.fault(), null, shape.errorRate());
+            // the broker's "errors": every Kafka connection reset through the proxy (a Kafka client has no error rate)
+            case "errors" -> "broker".equals(target) ? new Experiment.Fault(FaultKind.RESET, target, shape.fault(), null, null)
+                    : new Experiment.Fault(FaultKind.ERROR_RATE, target, shape.fault(), null, shape.errorRate());
+            case "blackhole" -> new Experiment.Fault(FaultKind.BLACKHOLE, target, shape.fault(), null, null);
             default -> throw new IllegalArgumentException(fault);
         };
         Set<Route> affected = Routes.needing(target);
@@ -93,6 +100,9 @@ record Suite(List<Plan> plans, List<Skipped> skipped) {
                     : Check.success(r, shape.unaffectedAtLeast()));
         }
         checks.add(Check.audit());
+        if (f.kind() == FaultKind.KILL || f.kind() == FaultKind.FREEZE) {
+            checks.add(Check.amplification(MAX_AMPLIFICATION)); // a full outage: retries must not pile on
+        }
         Set<Route> unaffected = EnumSet.allOf(Route.class);
         unaffected.removeAll(affected);
         List<AbortRule> aborts = List.of(
@@ -108,12 +118,16 @@ record Suite(List<Plan> plans, List<Skipped> skipped) {
         Set<Route> affected = EnumSet.noneOf(Route.class);
         List<String> labels = new ArrayList<>();
         for (Experiment.Fault f : e.method()) {
-            if (f.kind() == FaultKind.BLACKHOLE) {
-                throw new IllegalArgumentException(e.title() + ": blackhole needs the TCP fault proxy in front of "
-                        + f.target() + ", and the game day does not route the shop through it yet; use freeze (the"
-                        + " process keeps its sockets and answers nothing) for the same effect on its callers");
-            }
             Routes.needing(f.target());
+            if ((f.kind() == FaultKind.BLACKHOLE || f.kind() == FaultKind.RESET) && !"broker".equals(f.target())) {
+                throw new IllegalArgumentException(e.title() + ": " + f.kind().label() + " on " + f.target()
+                        + ": only the broker's (Kafka) connections go through the TCP fault proxy; use freeze (the"
+                        + " process keeps its sockets and answers nothing) or error-rate on a service");
+            }
+            if (f.kind() == FaultKind.ERROR_RATE && "broker".equals(f.target())) {
+                throw new IllegalArgumentException(e.title() + ": error-rate on broker: a Kafka client has no error"
+                        + " rate to inject; use reset (every connection reset through the fault proxy), blackhole or latency");
+            }
             if ((f.kind() == FaultKind.LATENCY || f.kind() == FaultKind.ERROR_RATE) && skipReason(f.target(), "latency") != null) {
                 throw new IllegalArgumentException(e.title() + ": " + f.kind().label() + " on " + f.target() + ": "
                         + skipReason(f.target(), "latency"));
@@ -157,10 +171,11 @@ record Suite(List<Plan> plans, List<Skipped> skipped) {
         return switch (f.kind()) {
             case KILL -> "kill -9";
             case FREEZE -> "freeze (SIGSTOP)";
-            case LATENCY -> "+" + seconds(f.latency()) + " latency";
+            case LATENCY -> "+" + seconds(f.latency()) + " latency" + ("broker".equals(f.target()) ? " (proxy)" : "");
             case ERROR_RATE -> Math.round(f.rate() * 100) + "% errors";
             case BROKER_DOWN -> "broker down (kill -9)";
-            case BLACKHOLE -> "blackhole";
+            case BLACKHOLE -> "blackhole (proxy)";
+            case RESET -> "connection reset (proxy)";
         };
     }
 
@@ -180,9 +195,13 @@ record Suite(List<Plan> plans, List<Skipped> skipped) {
         return switch (f.kind()) {
             case KILL, FREEZE -> new Experiment.Proof(ProofKind.STOPS_ANSWERING, f.target(), PROOF_WITHIN);
             case BROKER_DOWN -> new Experiment.Proof(ProofKind.BROKER_UNREACHABLE, f.target(), PROOF_WITHIN);
+            // proxy faults: a Kafka request through the proxy, compared with one sent directly (no traffic needed)
+            case BLACKHOLE -> new Experiment.Proof(ProofKind.STOPS_ANSWERING, f.target(), PROOF_WITHIN);
+            case RESET -> new Experiment.Proof(ProofKind.ANSWERS_ERRORS, f.target(), PROOF_WITHIN);
             // evidence of an in-process fault comes with traffic, thin on some routes (logins are 5% of the
             // mix): the whole fault window may pass before a caller shows it
-            case LATENCY -> new Experiment.Proof(ProofKind.ANSWERS_SLOWER, f.target(), max(PROOF_WITHIN, f.duration()));
+            case LATENCY -> "broker".equals(f.target()) ? new Experiment.Proof(ProofKind.ANSWERS_SLOWER, f.target(), PROOF_WITHIN)
+                    : new Experiment.Proof(ProofKind.ANSWERS_SLOWER, f.target(), max(PROOF_WITHIN, f.duration()));
             default -> new Experiment.Proof(ProofKind.ANSWERS_ERRORS, f.target(), max(PROOF_WITHIN, f.duration()));
         };
     }

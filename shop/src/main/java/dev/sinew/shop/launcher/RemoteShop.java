@@ -1,5 +1,7 @@
 package dev.sinew.shop.launcher;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sinew.chaos.proxy.LinkFaults;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -88,13 +90,35 @@ public final class RemoteShop implements ShopNodes {
         return dataDir;
     }
 
+    @Override
+    public int brokerProxyPort() {
+        int p = snapshot().brokerProxyPort();
+        return p > 0 ? p : -1;
+    }
+
+    @Override
+    public void brokerLink(LinkFaults faults) {
+        if (brokerProxyPort() < 0) {
+            ShopNodes.super.brokerLink(faults);
+        }
+        try {
+            control(Shop.BROKER, "link", new ObjectMapper().writeValueAsString(faults.toMap()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void control(String node, String action) {
+        control(node, action, "");
+    }
+
+    private void control(String node, String action, String body) {
         int port = snapshot().controlPort();
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + port + "/nodes/" + node + "/" + action))
                     .header("Authorization", Shop.controlAuthorization(dataDir))
-                    .timeout(Duration.ofSeconds(200)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    .timeout(Duration.ofSeconds(200)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException(node + " " + action + " failed: " + r.body().trim());

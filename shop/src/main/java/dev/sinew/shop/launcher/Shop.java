@@ -1,5 +1,8 @@
 package dev.sinew.shop.launcher;
 
+import dev.sinew.chaos.proxy.FaultProxy;
+import dev.sinew.chaos.proxy.LinkConfig;
+import dev.sinew.chaos.proxy.LinkFaults;
 import dev.sinew.console.security.AdminToken;
 import dev.sinew.kafka.KafkaBroker;
 import dev.sinew.shop.admin.AdminRoutes;
@@ -65,6 +68,9 @@ public final class Shop implements AutoCloseable, ShopNodes {
     private final Path dataDir;
     private final Map<String, Integer> ports;
     private final KafkaBroker broker;
+    /** With chaos: the fault proxy's port the broker advertises and the services bootstrap from; else 0. */
+    private final int brokerProxyPort;
+    private volatile FaultProxy brokerProxy;
     private final String classpath;
     private final String javaExecutable;
     private final List<String> jvmArgs;
@@ -96,9 +102,13 @@ public final class Shop implements AutoCloseable, ShopNodes {
         this.ports = Map.copyOf(p);
         int brokerPort = b.brokerPort == 0 ? freePort() : b.brokerPort;
         int controllerPort = b.brokerPort == 0 ? freePort() : b.brokerPort + 1;
+        // with chaos every Kafka connection goes through a fault proxy link: the broker listens on its
+        // port but advertises the proxy's, so clients use the proxy after the bootstrap too
+        this.brokerProxyPort = !b.chaos ? 0 : b.brokerPort == 0 ? freePort() : b.brokerPort + 2;
         this.broker = KafkaBroker.builder()
                 .dataDir(dataDir.resolve("broker"))
                 .port(brokerPort)
+                .advertisedPort(brokerProxyPort)
                 .controllerPort(controllerPort)
                 .maxHeap(b.brokerHeap)
                 .classpath(classpath)
@@ -144,6 +154,10 @@ public final class Shop implements AutoCloseable, ShopNodes {
             cleanUpLeftovers();
             checkPortsFree();
             installShutdownHook();
+            if (chaos) {
+                brokerProxy = FaultProxy.start(List.of(new LinkConfig(BROKER, "127.0.0.1", brokerProxyPort, "127.0.0.1",
+                        broker.port(), LinkFaults.NONE)));
+            }
             CompletableFuture<Void> brokerStart = CompletableFuture.runAsync(() -> startNode(BROKER));
             for (String s : SERVICES) {
                 launch(s);
@@ -187,7 +201,7 @@ public final class Shop implements AutoCloseable, ShopNodes {
             }
         }
         cmd.add("--kafka");
-        cmd.add(broker.bootstrapServers());
+        cmd.add(kafkaBootstrap());
         if (chaos) {
             cmd.add("--chaos");
         }
@@ -364,6 +378,32 @@ public final class Shop implements AutoCloseable, ShopNodes {
         return broker.bootstrapServers();
     }
 
+    /** What the services bootstrap from: the broker's fault proxy link with chaos, else the broker. */
+    public String kafkaBootstrap() {
+        return brokerProxyPort > 0 ? "127.0.0.1:" + brokerProxyPort : broker.bootstrapServers();
+    }
+
+    @Override
+    public int brokerProxyPort() {
+        return brokerProxyPort > 0 ? brokerProxyPort : -1;
+    }
+
+    @Override
+    public void brokerLink(LinkFaults faults) {
+        FaultProxy p = brokerProxy;
+        if (p == null) {
+            throw new UnsupportedOperationException("Kafka does not go through the fault proxy in this shop; start it with --chaos");
+        }
+        p.faults(BROKER, faults);
+        log.info("broker link faults: {}", faults.none() ? "none" : faults.toMap());
+    }
+
+    /** The faults on the proxy link in front of the broker (none without chaos). */
+    public LinkFaults brokerLinkFaults() {
+        FaultProxy p = brokerProxy;
+        return p == null ? LinkFaults.NONE : p.link(BROKER).map(l -> l.faults()).orElse(LinkFaults.NONE);
+    }
+
     @Override
     public Path dataDir() {
         return dataDir;
@@ -426,6 +466,10 @@ public final class Shop implements AutoCloseable, ShopNodes {
         }
         thawQuietly(brokerPid());
         broker.stop();
+        FaultProxy p = brokerProxy;
+        if (p != null) {
+            p.close();
+        }
         stateFile.delete();
         removeShutdownHook();
     }
@@ -462,7 +506,7 @@ public final class Shop implements AutoCloseable, ShopNodes {
             nodes.put(s, new ShopState.Node(pid(s), ports.get(s), url(s)));
         }
         nodes.put(BROKER, new ShopState.Node(brokerPid(), broker.port(), broker.bootstrapServers()));
-        stateFile.write(ProcessHandle.current().pid(), controlPort, nodes);
+        stateFile.write(ProcessHandle.current().pid(), controlPort, nodes, brokerProxyPort);
     }
 
     private volatile int controlPort;
@@ -508,14 +552,18 @@ public final class Shop implements AutoCloseable, ShopNodes {
 
     private void checkPortsFree() {
         List<String> busy = new ArrayList<>();
-        for (String node : NODES) {
-            int port = port(node);
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        NODES.forEach(n -> wanted.put(n, port(n)));
+        if (brokerProxyPort > 0) {
+            wanted.put("broker proxy", brokerProxyPort);
+        }
+        wanted.forEach((node, port) -> {
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 s.setReuseAddress(true);
             } catch (IOException e) {
                 busy.add(node + " " + port);
             }
-        }
+        });
         if (!busy.isEmpty()) {
             throw new IllegalStateException("ports in use: " + String.join(", ", busy)
                     + " (another shop running? `./sinew shop --base-port 9080 --broker-port 29092` picks others)");

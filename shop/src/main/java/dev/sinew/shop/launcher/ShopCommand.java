@@ -176,12 +176,22 @@ public final class ShopCommand implements Callable<Integer> {
                         + shop.adminTokenFile() + ")");
             }
             if (parts.length != 4 || !"POST".equals(exchange.getRequestMethod())) {
-                throw new IllegalArgumentException("expected POST /nodes/<node>/<start|stop|kill|freeze|thaw>");
+                throw new IllegalArgumentException("expected POST /nodes/<node>/<start|stop|kill|freeze|thaw>"
+                        + " or POST /nodes/broker/link with the proxy link's faults as JSON");
             }
             String node = parts[2];
             String action = parts[3];
             long t0 = System.nanoTime();
-            apply(shop, node, action);
+            if ("link".equals(action)) { // the broker's fault proxy link: the body is its faults as JSON
+                if (!Shop.BROKER.equals(node)) {
+                    throw new IllegalArgumentException("only the broker has a fault proxy link, not " + node);
+                }
+                byte[] in = exchange.getRequestBody().readAllBytes();
+                shop.brokerLink(dev.sinew.chaos.proxy.LinkFaults.fromJson(in.length == 0 ? null
+                        : new com.fasterxml.jackson.databind.ObjectMapper().readTree(in)));
+            } else {
+                apply(shop, node, action);
+            }
             body = node + ": " + action + " done in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
         } catch (SecurityException e) {
             body = e.getMessage();

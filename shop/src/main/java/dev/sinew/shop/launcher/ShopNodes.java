@@ -1,5 +1,6 @@
 package dev.sinew.shop.launcher;
 
+import dev.sinew.chaos.proxy.LinkFaults;
 import java.nio.file.Path;
 
 /**
@@ -43,4 +44,17 @@ public interface ShopNodes {
 
     /** Where the nodes' databases live (for the audit). */
     Path dataDir();
+
+    /**
+     * The port of the TCP fault proxy every Kafka connection of the services goes through (the broker
+     * advertises it), or -1 when the services talk to the broker directly (a shop without {@code --chaos}).
+     */
+    default int brokerProxyPort() {
+        return -1;
+    }
+
+    /** Replaces the faults of the proxy link in front of the broker ({@link LinkFaults#NONE} clears them). */
+    default void brokerLink(LinkFaults faults) {
+        throw new UnsupportedOperationException("Kafka does not go through the fault proxy in this shop; start it with --chaos");
+    }
 }

@@ -24,7 +24,7 @@ final class ShopState {
     }
 
     /** The whole file. */
-    record Snapshot(long launcherPid, int controlPort, String updatedAt, Map<String, Node> nodes) {
+    record Snapshot(long launcherPid, int controlPort, String updatedAt, Map<String, Node> nodes, int brokerProxyPort) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -41,11 +41,12 @@ final class ShopState {
         return file;
     }
 
-    void write(long launcherPid, int controlPort, Map<String, Node> nodes) {
+    /** {@code brokerProxyPort}: the fault proxy's port in front of the broker, 0 when Kafka is not proxied. */
+    void write(long launcherPid, int controlPort, Map<String, Node> nodes, int brokerProxyPort) {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), new Snapshot(launcherPid, controlPort, Instant.now().toString(), nodes));
+            JSON.writeValue(tmp.toFile(), new Snapshot(launcherPid, controlPort, Instant.now().toString(), nodes, brokerProxyPort));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

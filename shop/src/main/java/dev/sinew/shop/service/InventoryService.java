@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * the inbox's transaction, reserves every line (RESERVED) or none (OUT_OF_STOCK), records the outcome
  * in {@code reservations} (one row per order) and publishes StockReserved / OutOfStock through its own
  * outbox for the order service. HTTP: {@code GET /stock}, {@code GET /stock/{id}},
- * {@code GET /reservations/{orderId}}. Calls no service over HTTP.
+ * {@code GET /reservations/{orderId}}, and {@code POST /reservations} — the same decision taken
+ * synchronously, idempotent by order id, used only by a naive order service ({@code --naive}, the game
+ * day's comparison mode) that reserves inside placement instead of handing the order to Kafka.
+ * Calls no service over HTTP.
  */
 public final class InventoryService implements ShopModule {
 
@@ -68,23 +71,34 @@ public final class InventoryService implements ShopModule {
             return;
         }
         String orderId = msg.path("orderId").asText();
+        Decision d = decide(tx, orderId, msg.path("items"));
+        // a repeat is the order service's placement repair asking again because it never got the answer:
+        // nothing new is decided, the same answer goes out again (order applies it only to a PENDING order)
+        answer(tx, orderId, d.reason());
+        log.info("order {} {}{}{}", orderId, d.status(), d.reason() == null ? "" : " (" + d.reason() + ")",
+                d.repeat() ? " (answer sent again)" : "");
+    }
+
+    /** An order's reservation outcome; {@code repeat} when it had been decided before. */
+    record Decision(String status, String reason, boolean repeat) {
+    }
+
+    /**
+     * In {@code tx}: the order's earlier outcome if there is one, else reserves every line (RESERVED)
+     * or none (OUT_OF_STOCK) and records it. One decision per order id, however often it is asked.
+     */
+    private Decision decide(Connection tx, String orderId, JsonNode items) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement("SELECT status, reason FROM reservations WHERE order_id = ?")) {
             ps.setString(1, orderId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    // Already decided: a second OrderPlaced with another message id is the order service's
-                    // placement repair asking again because it never got the answer. Decide nothing new,
-                    // send the same answer again (the order side applies it only to a PENDING order).
-                    String reason = rs.getString(2);
-                    answer(tx, orderId, reason);
-                    log.info("order {} {} (answer sent again)", orderId, rs.getString(1));
-                    return;
+                    return new Decision(rs.getString(1), rs.getString(2), true);
                 }
             }
         }
         // merge lines per product and lock rows in product order (no deadlock between two orders)
         Map<String, Integer> wanted = new TreeMap<>();
-        for (JsonNode item : msg.path("items")) {
+        for (JsonNode item : items) {
             wanted.merge(item.path("productId").asText(), item.path("quantity").asInt(), Integer::sum);
         }
         String reason = null;
@@ -119,13 +133,45 @@ public final class InventoryService implements ShopModule {
                 "INSERT INTO reservations (order_id, status, items, reason, created_ms) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, orderId);
             ps.setString(2, status);
-            ps.setString(3, Json.write(msg.path("items")));
+            ps.setString(3, Json.write(items));
             ps.setString(4, reason);
             ps.setLong(5, System.currentTimeMillis());
             ps.executeUpdate();
         }
-        answer(tx, orderId, reason);
-        log.info("order {} {}{}", orderId, status, reason == null ? "" : " (" + reason + ")");
+        return new Decision(status, reason, false);
+    }
+
+    /** {@code POST /reservations} {"orderId","items"}: the decision, synchronously (naive order services only). */
+    private void reserve(io.javalin.http.Context ctx) throws Exception {
+        JsonNode body = Json.parseBody(ctx.body());
+        String orderId = Json.text(body, "orderId", 64);
+        JsonNode items = body.get("items");
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            throw ApiException.badRequest("field 'items' must be a non-empty array of {\"productId\",\"quantity\"}");
+        }
+        Decision d;
+        try (Connection tx = db.connection()) {
+            tx.setAutoCommit(false);
+            try {
+                d = decide(tx, orderId, items);
+                tx.commit();
+            } catch (SQLException e) {
+                tx.rollback();
+                if (!Database.isDuplicate(e)) {
+                    throw e;
+                }
+                // the same order raced us (a retry): its decision is committed by now
+                d = decide(tx, orderId, items);
+                tx.commit();
+            } finally {
+                tx.setAutoCommit(true);
+            }
+        }
+        if (!d.repeat()) {
+            log.info("order {} {}{} (synchronous)", orderId, d.status(), d.reason() == null ? "" : " (" + d.reason() + ")");
+        }
+        Http.json(ctx, d.repeat() ? 200 : 201, Json.object().put("orderId", orderId).put("status", d.status())
+                .put("reason", d.reason()).put("repeat", d.repeat()));
     }
 
     /** Publishes StockReserved ({@code reason} null) or OutOfStock through the outbox, in {@code tx}. */
@@ -168,6 +214,7 @@ public final class InventoryService implements ShopModule {
                 }
             }
         });
+        r.post("/reservations", this::reserve);
         r.get("/reservations/{orderId}", ctx -> {
             try (Connection c = db.connection();
                  PreparedStatement ps = c.prepareStatement("SELECT * FROM reservations WHERE order_id = ?")) {

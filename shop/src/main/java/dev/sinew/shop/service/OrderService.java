@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * PAYMENT_PENDING (payment down or slow) — a background retrier charges pending orders later; payment
  * deduplicates by order id, so a charge is never doubled. Inventory's StockReserved / OutOfStock come
  * back through Kafka into an inbox and set {@code inventory_status} (RESERVED / OUT_OF_STOCK).
+ *
+ * <p>With {@code --naive} (the game day's comparison mode) order reserves stock as a naive design
+ * would: by a synchronous {@code POST /reservations} to inventory inside placement, before the order
+ * is stored, and refuses the order (503 {@code inventory_unavailable}) when inventory does not answer.
  */
 public final class OrderService implements ShopModule {
 
@@ -52,6 +56,8 @@ public final class OrderService implements ShopModule {
 
     private Database db;
     private PeerClient payment;
+    /** Only with --naive: the synchronous reservation call; null when orders reach inventory through Kafka. */
+    private PeerClient inventory;
     private TokenVerifier tokens;
     private CatalogCache catalog;
     private Messaging messaging;
@@ -67,10 +73,15 @@ public final class OrderService implements ShopModule {
                 + "payment_attempts INT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, "
                 + "CONSTRAINT orders_idempotency UNIQUE (user_name, idempotency_key))",
                 "CREATE INDEX IF NOT EXISTS orders_status ON orders (status, updated_ms)",
+                // the oldest order awaiting inventory (InventoryWait) without a scan
+                "CREATE INDEX IF NOT EXISTS orders_inventory_wait ON orders (inventory_status, created_ms)",
                 // placement repair bookkeeping (added after the first release: migrate older databases in place)
                 "ALTER TABLE orders ADD COLUMN IF NOT EXISTS placed_republished INT DEFAULT 0 NOT NULL",
                 "ALTER TABLE orders ADD COLUMN IF NOT EXISTS placed_republished_ms BIGINT");
         payment = ctx.peer("payment");
+        if (ctx.options().naive()) {
+            inventory = ctx.peer("inventory");
+        }
         tokens = new TokenVerifier(ctx.peer("auth"), ctx.options().dataDir());
         tokens.prefetch();
         catalog = new CatalogCache(ctx.peer("catalog"));
@@ -84,6 +95,9 @@ public final class OrderService implements ShopModule {
         scheduler.scheduleWithFixedDelay(this::retryPendingPayments, 1_000, 1_000, TimeUnit.MILLISECONDS);
         new Reconciliation(db.dataSource(), Reconciliation.configuredAfter(), System::currentTimeMillis, ctx.meters())
                 .refreshEvery(scheduler, 5_000);
+        // with --chaos every second, so the game day sees an inventory outage within its fault window
+        new InventoryWait(db.dataSource(), System::currentTimeMillis, ctx.meters())
+                .refreshEvery(scheduler, ctx.options().chaos() ? 1_000 : 5_000);
         new PlacementRepair(db.dataSource(), messaging, PlacementRepair.configuredAfter(), System::currentTimeMillis,
                 ctx.meters()).runEvery(scheduler, 5_000);
     }
@@ -179,24 +193,28 @@ public final class OrderService implements ShopModule {
         }
 
         String orderId = "o-" + UUID.randomUUID();
+        String inventoryStatus = inventory == null ? "PENDING" : reserveNow(orderId, items);
         long now = System.currentTimeMillis();
         ObjectNode placed = orderPlaced(orderId, user, total, items);
         try (Connection tx = db.connection()) {
             tx.setAutoCommit(false);
             try (PreparedStatement ps = tx.prepareStatement("INSERT INTO orders (id, user_name, idempotency_key, request_hash, "
                     + "items, total_cents, status, inventory_status, payment_attempts, created_ms, updated_ms) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, 'PAYMENT_PENDING', 'PENDING', 0, ?, ?)")) {
+                    + "VALUES (?, ?, ?, ?, ?, ?, 'PAYMENT_PENDING', ?, 0, ?, ?)")) {
                 ps.setString(1, orderId);
                 ps.setString(2, user);
                 ps.setString(3, key);
                 ps.setString(4, hash);
                 ps.setString(5, Json.write(items));
                 ps.setLong(6, total);
-                ps.setLong(7, now);
+                ps.setString(7, inventoryStatus);
                 ps.setLong(8, now);
+                ps.setLong(9, now);
                 ps.executeUpdate();
-                messaging.publish(tx, Messaging.ORDERS_TOPIC, orderId,
-                        Json.write(placed).getBytes(StandardCharsets.UTF_8));
+                if (inventory == null) {
+                    messaging.publish(tx, Messaging.ORDERS_TOPIC, orderId,
+                            Json.write(placed).getBytes(StandardCharsets.UTF_8));
+                }
                 tx.commit();
             } catch (SQLException e) {
                 tx.rollback();
@@ -217,6 +235,28 @@ public final class OrderService implements ShopModule {
         ObjectNode order = find("SELECT * FROM orders WHERE id = ?", orderId);
         order.put("repeat", false);
         respond(ctx, 201, order);
+    }
+
+    /**
+     * The naive design: reserves stock by a synchronous call to inventory before the order exists;
+     * returns RESERVED or OUT_OF_STOCK, or refuses the order when inventory does not answer.
+     */
+    private String reserveNow(String orderId, ArrayNode items) {
+        ObjectNode body = Json.object().put("orderId", orderId);
+        body.set("items", items);
+        try {
+            PeerResponse r = inventory.send("POST", "reservations", Json.write(body), Map.of("Idempotency-Key", orderId),
+                    ResponseContract.requires("status"));
+            if (r.ok()) {
+                return r.json().path("status").asText();
+            }
+            throw new ApiException(502, "inventory_refused", "inventory refused the reservation: " + r.status());
+        } catch (ApiException e) {
+            throw e;
+        } catch (Exception e) {
+            throw ApiException.unavailable("inventory_unavailable", "orders cannot be taken right now (inventory does not"
+                    + " answer)", 5);
+        }
     }
 
     private void repeat(Context ctx, ObjectNode existing, String hash) throws SQLException {

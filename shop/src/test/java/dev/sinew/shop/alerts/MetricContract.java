@@ -16,7 +16,7 @@ final class MetricContract {
             "sinew_breaker_slow_call_rate", "sinew_bulkhead_in_flight", "sinew_bulkhead_limit",
             "sinew_ratelimiter_available_permits", "sinew_budget_remaining", "sinew_budget_withdrawals_total",
             "sinew_outbox_lag_rows", "sinew_outbox_lag_oldest_seconds", "sinew_outbox_dead_letters",
-            "shop_reconciliation_unresolved");
+            "shop_reconciliation_unresolved", "shop_orders_awaiting_inventory_oldest_seconds");
 
     /** Families the contract names with a wildcard (Micrometer's timer series and JVM binders). */
     private static final List<String> PREFIXES = List.of(

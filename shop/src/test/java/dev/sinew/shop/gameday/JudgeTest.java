@@ -2,6 +2,7 @@ package dev.sinew.shop.gameday;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sinew.chaos.gameday.Amplification;
 import dev.sinew.chaos.gameday.Invariants;
 import dev.sinew.chaos.gameday.RouteResult;
 import dev.sinew.chaos.gameday.Verdict;
@@ -31,6 +32,25 @@ class JudgeTest {
         assertThat(v.status()).isEqualTo(Verdict.Status.PASS);
         assertThat(v.reason()).contains("routes that do not need it served 99.5% at the lowest (products)").contains("order 80 degraded/10 rejected")
                 .contains("audit passed");
+    }
+
+    @Test
+    void retryAmplificationAboveTheTargetFailsAFullOutageAndIsJudgedOnlyWithEnoughCalls() {
+        List<Check> checks = List.of(Check.success(Route.PRODUCTS, 0.99), Check.amplification(1.2), Check.audit());
+        List<RouteResult> routes = List.of(products(0), order(1.0));
+        Verdict piled = Judge.verdict(checks, routes, new Amplification(100, 150, List.of("gateway")), true, "x", CLEAN, null);
+        assertThat(piled.status()).isEqualTo(Verdict.Status.FAIL);
+        assertThat(piled.reason()).isEqualTo("retry amplification 1.50x (150 attempts for 100 calls) > 1.2x");
+        Verdict spared = Judge.verdict(checks, routes, new Amplification(100, 40, List.of("gateway")), true, "x", CLEAN, null);
+        assertThat(spared.status()).isEqualTo(Verdict.Status.PASS);
+        assertThat(spared.reason()).contains("retry amplification 0.40x (40 attempts for 100 calls) ≤ 1.2x");
+        assertThat(Judge.verdict(checks, routes, new Amplification(100, 120, List.of("gateway")), true, "x", CLEAN, null)
+                .status()).as("exactly at the target holds").isEqualTo(Verdict.Status.PASS);
+        Verdict few = Judge.verdict(checks, routes, new Amplification(10, 30, List.of("gateway")), true, "x", CLEAN, null);
+        assertThat(few.status()).as("10 calls are too few to judge a ratio").isEqualTo(Verdict.Status.PASS);
+        assertThat(few.reason()).doesNotContain("amplification");
+        assertThat(Judge.verdict(checks, routes, Amplification.NONE, true, "x", CLEAN, null).status())
+                .isEqualTo(Verdict.Status.PASS);
     }
 
     @Test

@@ -6,14 +6,16 @@ public enum FaultKind implements Labeled {
     KILL("kill"),
     /** stop the process with SIGSTOP, resume it afterwards. */
     FREEZE("freeze"),
-    /** add latency to the target's links. */
+    /** add latency to the target's links (the broker: through the TCP fault proxy in front of it). */
     LATENCY("latency"),
-    /** accept connections to the target but never answer. */
+    /** accept connections to the target but never answer (the broker, through the fault proxy). */
     BLACKHOLE("blackhole"),
     /** fail a share of the target's calls. */
     ERROR_RATE("error-rate"),
     /** take the message broker away. */
-    BROKER_DOWN("broker-down");
+    BROKER_DOWN("broker-down"),
+    /** reset every connection to the target, open and new ones: "connection reset" (the broker, through the fault proxy). */
+    RESET("reset");
 
     private final String label;
 

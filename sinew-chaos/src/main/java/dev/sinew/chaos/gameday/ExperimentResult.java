@@ -17,18 +17,20 @@ import java.util.Objects;
  * @param detectedBy      what saw it first, e.g. {@code gateway: catalog breaker open}
  * @param recoverSeconds  from the fault's end to the first second of a steady stretch back at the
  *                        baseline (null: not within the recovery window)
+ * @param amplification   attempts ÷ calls toward the target by its callers' pipelines, over the fault window
  * @param proof           how the fault was shown to have taken effect, or why it was not
  */
 public record ExperimentResult(String name, String target, String fault, double faultStart, double faultSeconds,
                                double totalSeconds, List<RouteResult> routes, List<Second> timeline,
                                Double detectSeconds, String detectedBy, Double recoverSeconds, Backlog backlog,
-                               boolean proofHeld, String proof, Invariants invariants, Verdict verdict) {
+                               Amplification amplification, boolean proofHeld, String proof, Invariants invariants, Verdict verdict) {
 
     public ExperimentResult {
         Objects.requireNonNull(name, "name");
         routes = List.copyOf(routes);
         timeline = List.copyOf(timeline);
         Objects.requireNonNull(backlog, "backlog");
+        amplification = amplification == null ? Amplification.NONE : amplification;
         Objects.requireNonNull(invariants, "invariants");
         Objects.requireNonNull(verdict, "verdict");
     }
@@ -36,7 +38,7 @@ public record ExperimentResult(String name, String target, String fault, double 
     /** The same result under another name (e.g. marked as the naive run's). */
     public ExperimentResult named(String newName) {
         return new ExperimentResult(newName, target, fault, faultStart, faultSeconds, totalSeconds, routes, timeline,
-                detectSeconds, detectedBy, recoverSeconds, backlog, proofHeld, proof, invariants, verdict);
+                detectSeconds, detectedBy, recoverSeconds, backlog, amplification, proofHeld, proof, invariants, verdict);
     }
 
     /** The fault window's total over every route. */

@@ -43,7 +43,7 @@ public final class HtmlReport {
                 .append(String.format(Locale.ROOT, ", took %.1f min.", r.seconds() / 60)).append("</p>\n<ul>\n");
         r.settings().forEach((k, v) -> sb.append("<li>").append(esc(k)).append(": ").append(esc(v)).append("</li>\n"));
         sb.append("</ul>\n<table><tr><th>experiment</th><th>verdict</th><th>served</th><th>degraded</th><th>rejected</th>"
-                + "<th>failed</th><th>p50 ms</th><th>p99 ms</th><th>detect</th><th>recover</th><th>backlog (peak, drain)</th>"
+                + "<th>failed</th><th>p50 ms</th><th>p99 ms</th><th>detect</th><th>recover</th><th>amp</th><th>backlog (peak, drain)</th>"
                 + "<th>lost / dup</th><th>reason</th></tr>\n");
         for (ExperimentResult e : r.experiments()) {
             RouteResult a = e.all();
@@ -53,12 +53,14 @@ public final class HtmlReport {
                     .append(e.verdict().status()).append("</span></td>");
             cells(sb, Fmt.pct(a.success()), Fmt.pct(a.degraded() / n), Fmt.pct(a.rejected() / n), Fmt.pct(a.failed() / n),
                     Fmt.ms(a.p50Millis()), Fmt.ms(a.p99Millis()), Fmt.detect(e), Fmt.seconds(e.recoverSeconds()),
-                    Fmt.backlog(e.backlog()), Fmt.invariants(e.invariants()));
+                    e.amplification().text(), Fmt.backlog(e.backlog()), Fmt.invariants(e.invariants()));
             sb.append("<td class=\"l\">").append(esc(e.verdict().reason())).append("</td></tr>\n");
         }
         sb.append("</table>\n<p class=\"muted\">Fault window, all routes. served = ok + degraded (2xx); rejected = 503/429"
                 + " at once; failed = other status, no answer or timeout. detect = fault start to first breaker open (or"
-                + " alert) on a caller's /metrics; recover = fault end to back at the baseline. Charts: grey = fault window.</p>\n");
+                + " alert) on a caller's /metrics; recover = fault end to back at the baseline; amp = retry amplification, attempts"
+                + " ÷ calls toward the target by its callers' Sinew pipelines (target under a full outage: ≤ 1.2×)."
+                + " Charts: grey = fault window.</p>\n");
         if (!r.comparison().isEmpty()) {
             sideBySide(sb, r);
         }
@@ -87,7 +89,8 @@ public final class HtmlReport {
         sb.append("<h2>Sinew vs naive clients</h2>\n<p>The same suite against the shop started with <code>--naive</code>"
                 + " (no timeouts, three attempts without a retry budget, no breakers, no bulkheads). Fault window, all routes."
                 + "</p>\n<table><tr><th>experiment</th><th>Sinew</th><th>served</th><th>failed</th><th>p99 ms</th>"
-                + "<th>recover</th><th>naive</th><th>served</th><th>failed</th><th>p99 ms</th><th>recover</th></tr>\n");
+                + "<th>recover</th><th>amp</th><th>naive</th><th>served</th><th>failed</th><th>p99 ms</th><th>recover</th>"
+                + "<th>amp</th></tr>\n");
         for (int i = 0; i < r.experiments().size() && i < r.comparison().size(); i++) {
             ExperimentResult a = r.experiments().get(i);
             ExperimentResult b = r.comparison().get(i);
@@ -104,7 +107,7 @@ public final class HtmlReport {
         sb.append("<td><a href=\"#").append(MarkdownReport.anchor(e.name())).append("\"><span class=\"badge ")
                 .append(e.verdict().status()).append("\">").append(e.verdict().status()).append("</span></a></td>");
         cells(sb, Fmt.pct(a.success()), Fmt.pct(a.failed() / Math.max(1.0, a.total())), Fmt.ms(a.p99Millis()),
-                Fmt.seconds(e.recoverSeconds()));
+                Fmt.seconds(e.recoverSeconds()), e.amplification().text());
     }
 
     private static void experiment(StringBuilder sb, ExperimentResult e) {
@@ -115,6 +118,7 @@ public final class HtmlReport {
         li(sb, "proof", (e.proofHeld() ? "" : "NOT shown: ") + e.proof());
         li(sb, "detected", e.detectSeconds() == null ? "not seen" : Fmt.seconds(e.detectSeconds()) + " (" + e.detectedBy() + ")");
         li(sb, "recovered", e.recoverSeconds() == null ? "not within the recovery window" : Fmt.seconds(e.recoverSeconds()) + " after the fault ended");
+        li(sb, "retry amplification", e.amplification().describe(e.target()));
         li(sb, "outbox backlog", "baseline " + e.backlog().baseline() + ", peak " + Fmt.backlog(e.backlog()));
         Invariants i = e.invariants();
         li(sb, "audit", i.checked() ? (i.passed() ? "passed" : "FAILED") + ": lost orders " + i.lostOrders()

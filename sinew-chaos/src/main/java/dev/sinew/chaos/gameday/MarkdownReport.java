@@ -22,21 +22,23 @@ public final class MarkdownReport {
         sb.append("\nFault window, all routes. served = ok + degraded (2xx); rejected = 503/429 at once; failed = any"
                 + " other status, no answer or a timeout; p50/p99 = the worst route's. detect = from the fault's start to"
                 + " the first breaker open (or alert) seen on a caller's /metrics; recover = from the fault's end to the"
-                + " first second of a steady stretch back at the baseline's full-answer share.\n");
+                + " first second of a steady stretch back at the baseline's full-answer share. amp = retry amplification:"
+                + " attempts ÷ calls toward the target by its callers' Sinew pipelines (target under a full outage: ≤ 1.2×).\n");
         if (!r.comparison().isEmpty()) {
             sb.append("\n## Sinew vs naive clients\n\nThe same suite against the shop started with `--naive` (no timeouts,"
                     + " three attempts without a retry budget, no breakers, no bulkheads). Fault window, all routes.\n\n");
-            sb.append("| experiment | Sinew | served | failed | p99 ms | recover | naive | served | failed | p99 ms | recover |\n");
-            sb.append("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
+            sb.append("| experiment | Sinew | served | failed | p99 ms | recover | amp | naive | served | failed | p99 ms | recover | amp |\n");
+            sb.append("|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n");
             for (int i = 0; i < r.experiments().size() && i < r.comparison().size(); i++) {
                 ExperimentResult a = r.experiments().get(i);
                 ExperimentResult b = r.comparison().get(i);
                 sb.append("| ").append(a.name()).append(" | ").append(a.verdict().status()).append(" | ")
                         .append(Fmt.pct(a.all().success())).append(" | ").append(Fmt.pct(a.all().failed() / Math.max(1.0, a.all().total())))
                         .append(" | ").append(Fmt.ms(a.all().p99Millis())).append(" | ").append(Fmt.seconds(a.recoverSeconds()))
-                        .append(" | ").append(b.verdict().status()).append(" | ").append(Fmt.pct(b.all().success())).append(" | ")
+                        .append(" | ").append(a.amplification().text()).append(" | ").append(b.verdict().status()).append(" | ").append(Fmt.pct(b.all().success())).append(" | ")
                         .append(Fmt.pct(b.all().failed() / Math.max(1.0, b.all().total()))).append(" | ")
-                        .append(Fmt.ms(b.all().p99Millis())).append(" | ").append(Fmt.seconds(b.recoverSeconds())).append(" |\n");
+                        .append(Fmt.ms(b.all().p99Millis())).append(" | ").append(Fmt.seconds(b.recoverSeconds())).append(" | ")
+                        .append(b.amplification().text()).append(" |\n");
             }
             sb.append("\nNaive clients, every column:\n\n");
             table(sb, r.comparison());
@@ -62,8 +64,8 @@ public final class MarkdownReport {
 
     private static void table(StringBuilder sb, java.util.List<ExperimentResult> experiments) {
         sb.append("\n| experiment | verdict | served | degraded | rejected | failed | p50 ms | p99 ms | detect | recover"
-                + " | backlog (peak, drain) | lost / dup | reason |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n");
+                + " | amp | backlog (peak, drain) | lost / dup | reason |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n");
         for (ExperimentResult e : experiments) {
             RouteResult a = e.all();
             double n = Math.max(1, a.total());
@@ -72,7 +74,8 @@ public final class MarkdownReport {
                     .append(Fmt.pct(a.degraded() / n)).append(" | ").append(Fmt.pct(a.rejected() / n)).append(" | ")
                     .append(Fmt.pct(a.failed() / n)).append(" | ").append(Fmt.ms(a.p50Millis())).append(" | ")
                     .append(Fmt.ms(a.p99Millis())).append(" | ").append(Fmt.detect(e)).append(" | ")
-                    .append(Fmt.seconds(e.recoverSeconds())).append(" | ").append(Fmt.backlog(e.backlog())).append(" | ")
+                    .append(Fmt.seconds(e.recoverSeconds())).append(" | ").append(e.amplification().text()).append(" | ")
+                    .append(Fmt.backlog(e.backlog())).append(" | ")
                     .append(Fmt.invariants(e.invariants())).append(" | ").append(cell(e.verdict().reason())).append(" |\n");
         }
     }
@@ -88,6 +91,7 @@ public final class MarkdownReport {
                 + " after the fault started (" + e.detectedBy() + ")").append('\n');
         sb.append("- recovered: ").append(e.recoverSeconds() == null ? "not within the recovery window"
                 : Fmt.seconds(e.recoverSeconds()) + " after the fault ended").append('\n');
+        sb.append("- retry amplification: ").append(e.amplification().describe(e.target())).append('\n');
         sb.append("- outbox backlog: baseline ").append(e.backlog().baseline()).append(", peak ")
                 .append(Fmt.backlog(e.backlog())).append('\n');
         Invariants i = e.invariants();

@@ -12,6 +12,8 @@ final class Connection {
     final Socket upstream;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger openDirections = new AtomicInteger(2);
+    /** A blackhole swallowed bytes of this connection: its streams have a gap and can never be used again. */
+    private volatile boolean dropped;
     private final Runnable onClose;
 
     Connection(Socket client, Socket upstream, Runnable onClose) {
@@ -48,6 +50,15 @@ final class Connection {
             quietly(upstream);
             onClose.run();
         }
+    }
+
+    /** Called by a pump that dropped a chunk (blackhole). */
+    void markDropped() {
+        dropped = true;
+    }
+
+    boolean dropped() {
+        return dropped;
     }
 
     boolean isClosed() {

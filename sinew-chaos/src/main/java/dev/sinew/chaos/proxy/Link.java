@@ -90,6 +90,11 @@ public final class Link {
         }
         if (next.reset()) {
             connections.forEach(Connection::reset);
+        } else if (!next.blackhole()) {
+            // the blackhole ended: a connection that lost bytes has a gap in its stream, and forwarding
+            // after it would hand the peer garbage; reset it so both ends notice and reconnect at once
+            // (a healed network partition would have delivered the bytes late instead of losing them)
+            connections.stream().filter(Connection::dropped).forEach(Connection::reset);
         }
     }
 

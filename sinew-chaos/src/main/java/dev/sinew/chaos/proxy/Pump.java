@@ -61,6 +61,7 @@ final class Pump implements Runnable {
     private void forward(byte[] buf, int n, OutputStream out) throws IOException, InterruptedException {
         LinkFaults f = faults.get();
         if (f.blackhole()) {
+            connection.markDropped();
             return;
         }
         long delay = f.latencyMs() + (f.jitterMs() > 0 ? ThreadLocalRandom.current().nextLong(f.jitterMs() + 1) : 0);

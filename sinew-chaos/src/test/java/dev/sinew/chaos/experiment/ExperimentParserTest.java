@@ -58,7 +58,7 @@ class ExperimentParserTest {
         assertThat(e.line()).isEqualTo(6);
         assertThat(e.column()).isEqualTo(15);
         assertThat(e).hasMessage("experiments/pay.json line 6, column 15: fault 'kil' is not one of "
-                + "kill, freeze, latency, blackhole, error-rate, broker-down");
+                + "kill, freeze, latency, blackhole, error-rate, broker-down, reset");
     }
 
     @Test
@@ -115,6 +115,16 @@ class ExperimentParserTest {
                 }
                 """);
         assertThat(e.reason()).isEqualTo("a kill fault takes no 'latency'; its keys are fault, target, duration");
+    }
+
+    @Test
+    void aResetTakesOnlyTargetAndDuration() {
+        ExperimentException e = reject(HEAD + """
+                    {"fault": "reset", "target": "broker", "duration": "5s", "rate": 1}
+                  ]
+                }
+                """);
+        assertThat(e.reason()).isEqualTo("a reset fault takes no 'rate'; its keys are fault, target, duration");
     }
 
     @Test

@@ -22,12 +22,13 @@ class ReportRenderTest {
         ExperimentResult pay = new ExperimentResult("payment kill", "payment", "kill -9", 5.0, 5.0, 20.0,
                 List.of(new RouteResult("products", false, 90, 90, 0, 0, 0, 11, 30, 1.0),
                         new RouteResult("order", true, 40, 0, 38, 2, 0, 45, 480, 1.0)),
-                timeline, 1.3, "order: payment breaker open", 2.0, new Backlog(0, 0, null, true), true,
+                timeline, 1.3, "order: payment breaker open", 2.0, new Backlog(0, 0, null, true),
+                new Amplification(40, 42, List.of("order")), true,
                 "payment process gone (0.1 s after the fault started)", new Invariants(true, 0, 0, 0, ""),
                 Verdict.pass("unaffected routes served ≥ 100.0%; audit passed"));
         ExperimentResult broker = new ExperimentResult("broker kill <b>", "broker", "broker down (kill -9)", 5.0, 5.0, 20.0,
                 List.of(new RouteResult("order", false, 40, 40, 0, 0, 0, 30, 90, 1.0)), timeline, null, null, null,
-                new Backlog(1, 57, 4.2, true), true, "broker: port 1 refuses connections",
+                new Backlog(1, 57, 4.2, true), Amplification.NONE, true, "broker: port 1 refuses connections",
                 new Invariants(true, 1, 0, 1, "still failing"), second);
         return new GamedayReport("Sinew shop game day", Instant.parse("2026-11-27T18:00:00Z"), 61.0,
                 Map.of("load", "30 requests/s"), List.of(pay, broker),
@@ -40,6 +41,7 @@ class ReportRenderTest {
         String t = TerminalReport.render(r);
         assertThat(t).contains("payment kill").contains("PASS").contains("1.3 s").contains("2.0 s")
                 .contains("57, drained in 4.2 s").contains("1 / 0").contains("audit: 1 lost orders")
+                .contains(" amp ").contains(" 1.05x ")
                 .contains("broker latency").contains("no pipeline")
                 .contains("NOT READY: 1 of 2 experiments held their hypothesis; final audit passed");
         assertThat(r.ready()).isFalse();
@@ -50,7 +52,9 @@ class ReportRenderTest {
     @Test
     void markdownHasTheSummaryTableAndASectionPerExperiment() {
         String md = MarkdownReport.render(report(Verdict.pass("ok")));
-        assertThat(md).contains("# Sinew shop game day").contains("| [payment kill](#payment-kill) | PASS | 98.5% | 29.2% | 1.5% | 0.0% | 45.0 | 480 | 1.3 s | 2.0 s |")
+        assertThat(md).contains("# Sinew shop game day").contains("| [payment kill](#payment-kill) | PASS | 98.5% | 29.2% | 1.5% | 0.0% | 45.0 | 480 | 1.3 s | 2.0 s | 1.05x |")
+                .contains("- retry amplification: 1.05x (42 attempts for 40 calls toward payment by order)")
+                .contains("- retry amplification: not measured (no Sinew pipeline calls broker)")
                 .contains("## payment kill").contains("| order | yes | 40 | 0 | 38 | 2 | 0 | 95.0% | 100.0% | 45.0 | 480 |")
                 .contains("- detected: 1.3 s after the fault started (order: payment breaker open)")
                 .contains("## Not run").contains("## Final audit");
@@ -60,7 +64,8 @@ class ReportRenderTest {
     void htmlIsSelfContainedEscapedAndShadesTheFaultWindow() {
         String html = HtmlReport.render(report(Verdict.pass("ok")));
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("<polyline")
-                .contains("broker kill &lt;b&gt;").doesNotContain("broker kill <b>");
+                .contains("broker kill &lt;b&gt;").doesNotContain("broker kill <b>")
+                .contains("<th>amp</th>").contains("<td>1.05x</td>").contains("1.05x (42 attempts for 40 calls toward payment by order)");
         // nothing loaded from elsewhere: no script, stylesheet, image or font by URL
         assertThat(html).doesNotContain("<script").doesNotContain("<link").doesNotContain("src=").doesNotContain("@import")
                 .doesNotContain("url(");
@@ -81,6 +86,7 @@ class ReportRenderTest {
         GamedayReport both = sinew.withComparison(naive, 130.0);
         assertThat(both.ready()).isTrue(); // readiness is the Sinew shop's; the naive run is for contrast
         assertThat(both.summary()).endsWith("; naive clients: 1 of 2 held");
+        assertThat(MarkdownReport.render(both)).contains("| 480 | 2.0 s | 1.05x | PASS | 98.5% |");
         assertThat(TerminalReport.render(both)).contains("side by side").contains("payment kill (naive)")
                 .contains("products served 40.0% < 99.0%");
         assertThat(MarkdownReport.render(both)).contains("## Sinew vs naive clients").contains("## payment kill (naive)");

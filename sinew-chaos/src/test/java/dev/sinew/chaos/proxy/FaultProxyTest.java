@@ -92,14 +92,24 @@ class FaultProxyTest {
 
     @Test
     void blackholeAcceptsButNeverAnswers() throws IOException {
-        link.faults(new LinkFaults(0, 0, 0, true, false, 0, false));
-        try (Socket s = connect()) {
-            s.setSoTimeout(500);
-            s.getOutputStream().write("anyone?".getBytes(StandardCharsets.UTF_8));
-            assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
-            link.clear();
-            s.setSoTimeout(5_000);
-            assertThat(roundTripMillis(s, "back")).isLessThan(1_000);
+        try (Socket idle = connect()) {
+            roundTripMillis(idle, "before");
+            link.faults(new LinkFaults(0, 0, 0, true, false, 0, false));
+            try (Socket s = connect()) {
+                s.setSoTimeout(500);
+                s.getOutputStream().write("anyone?".getBytes(StandardCharsets.UTF_8));
+                assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+                link.clear();
+                // its bytes were swallowed: the stream has a gap, so the end of the blackhole resets it
+                s.setSoTimeout(5_000);
+                assertThatThrownBy(() -> readUntilFailure(s)).isInstanceOf(SocketException.class)
+                        .hasMessageContaining("reset");
+            }
+            // a connection that lost nothing goes on, and new ones work
+            assertThat(roundTripMillis(idle, "still here")).isLessThan(1_000);
+        }
+        try (Socket fresh = connect()) {
+            assertThat(roundTripMillis(fresh, "back")).isLessThan(1_000);
         }
     }
 
