@@ -345,4 +345,11 @@ public final class Retry extends AbstractPolicy {
             this.maxRetryAfterNanos = Checks.nanos(c.maxRetryAfter());
         }
     }
+
+    /** Never waits on the way in. */
+    @Override
+    public boolean entersWithoutDelay() {
+        return true;
+    }
+
 }

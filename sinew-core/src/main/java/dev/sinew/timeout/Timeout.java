@@ -4,6 +4,7 @@ import dev.sinew.event.Events;
 import dev.sinew.pipeline.AbstractPolicy;
 import dev.sinew.pipeline.Async;
 import dev.sinew.pipeline.AsyncStage;
+import dev.sinew.pipeline.CallStart;
 import dev.sinew.pipeline.PolicyContext;
 import dev.sinew.pipeline.Stage;
 import dev.sinew.time.Clock;
@@ -113,7 +114,9 @@ public final class Timeout extends AbstractPolicy {
             return executeOnScheduledClock(s, next, call);
         }
         DeadlineWatchdog watchdog = DeadlineWatchdog.INSTANCE;
-        DeadlineWatchdog.Slot slot = watchdog.arm(System.nanoTime() + s.nanos);
+        // a timed (observed) call may have handed its start reading over: one clock reading fewer
+        long now = events.observed() ? CallStart.takeOrNow(events) : System.nanoTime();
+        DeadlineWatchdog.Slot slot = watchdog.arm(now + s.nanos);
         Object result;
         try {
             result = next.call(call);
@@ -250,4 +253,17 @@ public final class Timeout extends AbstractPolicy {
             return f;
         }
     }
+
+    /** Never waits on the way in (it arms a deadline and calls the next stage). */
+    @Override
+    public boolean entersWithoutDelay() {
+        return true;
+    }
+
+    /** On the system clock with interrupts, it arms its deadline from the pipeline's start reading when handed one. */
+    @Override
+    public boolean takesCallStart() {
+        return true;
+    }
+
 }

@@ -147,6 +147,12 @@ public final class TracingPolicy extends AbstractPolicy {
         span.end();
     }
 
+    /** Starts a span and calls the next stage: no wait, so an inner timeout may use the pipeline's start reading. */
+    @Override
+    public boolean entersWithoutDelay() {
+        return true;
+    }
+
     /**
      * The user's stage, relayed so that whatever reacts to its completion inside the pipeline
      * (a retry deciding, a breaker recording, a fallback answering) runs with the call's span
