@@ -30,7 +30,11 @@ import java.util.function.Supplier;
  * interrupted. A call that ignores interrupts still finishes late, but its result (or exception)
  * is discarded and the caller gets the timeout. With {@code interrupt=false} the call is never
  * interrupted: it runs to its end and the caller gets the timeout if it took too long. No
- * {@code synchronized} is involved, so this works the same on virtual threads.
+ * {@code synchronized} is involved, so this works the same on virtual threads. When a listener
+ * observes the pipeline's calls (metrics), the pipeline reads the clock at the call's start anyway
+ * and, if nothing before this timeout can delay the call, hands that reading over
+ * ({@link CallStart}): the deadline then counts from it, tens of nanoseconds earlier, and the call
+ * reads the clock once less.
  *
  * <p>On any other clock (for example {@code TestClock}) the deadline is scheduled on that clock,
  * so tests fire it by advancing time.
