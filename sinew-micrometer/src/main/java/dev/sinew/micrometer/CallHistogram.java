@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>The count is the sum of the bucket counts, so {@code _count} and the {@code +Inf} bucket of a
  * snapshot always agree; the sum is read after the buckets and may include a record whose bucket
- * the snapshot missed (the same tolerance as Prometheus' own client). The maximum covers the
- * last one to two {@linkplain #MAX_WINDOW_MILLIS windows}: {@link #max} rotates it when a window has
- * passed, so it needs no clock on the call path.
+ * the snapshot missed (the same tolerance as Prometheus' own client). The maximum covers about the
+ * last one to two {@linkplain #MAX_WINDOW_MILLIS windows}: the reader ({@link #max}) rotates it when a
+ * window has passed, so it needs no clock on the call path.
  */
 final class CallHistogram {
 
@@ -120,18 +120,17 @@ final class CallHistogram {
     }
 
     /**
-     * The largest duration recorded in the last one to two windows, in nanoseconds, 0 when none;
-     * {@code nowMillis} is the wall clock of the reader (the scrape).
+     * The largest duration recorded since the rotation before the last one, in nanoseconds, 0 when
+     * none; {@code nowMillis} is the wall clock of the reader (the scrape), which rotates when a
+     * window has passed since the last rotation. Scraped at least once a window, that is the last
+     * one to two windows; scraped less often, the time since the scrape before the last.
      */
     synchronized long max(long nowMillis) {
         if (rotatedAtMillis == Long.MIN_VALUE) {
             rotatedAtMillis = nowMillis;
         } else if (nowMillis - rotatedAtMillis >= MAX_WINDOW_MILLIS) {
             int next = maxSlot == 0 ? LINE : 0;
-            if (nowMillis - rotatedAtMillis >= 2 * MAX_WINDOW_MILLIS) {
-                maxima.set(maxSlot, 0); // nothing scraped for two windows: both are stale
-            }
-            maxima.set(next, 0);
+            maxima.set(next, 0); // the older window goes; the one that just ended stays reported
             maxSlot = next;
             rotatedAtMillis = nowMillis;
         }

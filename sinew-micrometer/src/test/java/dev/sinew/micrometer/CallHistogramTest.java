@@ -40,7 +40,9 @@ class CallHistogramTest {
         assertThat(h.max(t0 + w)).as("one window later the old maximum still shows").isEqualTo(900);
         h.record(200);
         assertThat(h.max(t0 + 2 * w)).as("two windows later only the newer window's").isEqualTo(200);
-        assertThat(h.max(t0 + 5 * w)).as("nothing recorded for long").isZero();
+        h.record(250);
+        assertThat(h.max(t0 + 5 * w)).as("a late scrape still sees the window that just ended").isEqualTo(250);
+        assertThat(h.max(t0 + 6 * w)).as("nothing recorded since").isZero();
     }
 
     @Test
