@@ -5,6 +5,7 @@ import dev.sinew.breaker.CircuitBreakerConfig;
 import dev.sinew.bulkhead.Bulkhead;
 import dev.sinew.bulkhead.BulkheadConfig;
 import dev.sinew.event.PipelineListener;
+import dev.sinew.micrometer.LatencyBuckets;
 import dev.sinew.micrometer.MetricsBinding;
 import dev.sinew.micrometer.SinewMetrics;
 import dev.sinew.opentelemetry.SinewTracing;
@@ -14,6 +15,8 @@ import dev.sinew.pipeline.Pipeline;
 import dev.sinew.retry.Retry;
 import dev.sinew.retry.RetryConfig;
 import dev.sinew.timeout.Timeout;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -58,9 +61,13 @@ public class ObservabilityBenchmark {
      * by the exporter, so span creation is measured, not I/O); {@code tracing-unsampled}: the same
      * with a sampler that records nothing (tracing switched off by sampling); {@code listener}: a
      * listener that observes calls and does nothing, the floor of any call-observing listener (the
-     * pipeline times each call: two clock readings).
+     * pipeline times each call: two clock readings); {@code metrics-timer}: how {@code SinewMetrics}
+     * recorded {@code sinew.calls} before issue 6's work (a Micrometer Prometheus {@code Timer} with
+     * the 14 latency buckets, one {@code record} per call), kept as the "before" row of the same run;
+     * {@code tracing-batch}: as {@code tracing} but with a {@code BatchSpanProcessor} (what the shop
+     * and most services use: the span is queued on end, the export thread builds its data).
      */
-    @Param({"none", "listener", "metrics", "tracing", "tracing-unsampled"})
+    @Param({"none", "listener", "metrics", "metrics-timer", "tracing", "tracing-batch", "tracing-unsampled"})
     public String observer;
 
     Callable<Object> call;
@@ -106,14 +113,41 @@ public class ObservabilityBenchmark {
             case "metrics":
                 MetricsBinding m = SinewMetrics.bind(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pipeline);
                 return m;
+            case "metrics-timer":
+                PipelineListener timed = timerListener(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                pipeline.events().add(timed);
+                return () -> pipeline.events().remove(timed);
             case "tracing":
             case "tracing-unsampled":
                 OpenTelemetrySdk sdk = TracingBenchmark.sdk(observer.equals("tracing") ? Sampler.alwaysOn() : Sampler.alwaysOff());
                 SinewTracing.create(sdk).instrument(pipeline);
                 return sdk::close;
+            case "tracing-batch":
+                OpenTelemetrySdk batched = TracingBenchmark.batchSdk(Sampler.alwaysOn());
+                SinewTracing.create(batched).instrument(pipeline);
+                return batched::close;
             default:
                 throw new IllegalArgumentException("unknown observer: " + observer);
         }
+    }
+
+    /** The pre-issue-6 recording of {@code sinew.calls}: a cached Prometheus timer per outcome, one record per call. */
+    static PipelineListener timerListener(MeterRegistry registry) {
+        Timer success = Timer.builder("sinew.calls").tag("pipeline", "observed").tag("outcome", "success")
+                .serviceLevelObjectives(LatencyBuckets.boundaries()).register(registry);
+        Timer failure = Timer.builder("sinew.calls").tag("pipeline", "observed").tag("outcome", "failure")
+                .serviceLevelObjectives(LatencyBuckets.boundaries()).register(registry);
+        return new PipelineListener() {
+            @Override
+            public void onSuccess(String pipeline, long durationNanos) {
+                success.record(durationNanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void onFailure(String pipeline, long durationNanos, Throwable error, Object result) {
+                failure.record(durationNanos, TimeUnit.NANOSECONDS);
+            }
+        };
     }
 
     @TearDown

@@ -2,6 +2,7 @@ package dev.sinew.bench;
 
 import dev.sinew.event.PipelineListener;
 import dev.sinew.micrometer.LatencyBuckets;
+import dev.sinew.micrometer.SinewMetrics;
 import dev.sinew.pipeline.Pipeline;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -59,6 +60,10 @@ public class ObservabilityCostBenchmark {
     Timer plainTimer;
     OpenTelemetrySdk sdk;
     Tracer tracer;
+    OpenTelemetrySdk batchSdk;
+    Tracer batchTracer;
+    SinewMetrics metrics;
+    PipelineListener timerListener;
 
     @Setup
     public void setup() {
@@ -76,11 +81,17 @@ public class ObservabilityCostBenchmark {
         plainTimer = Timer.builder("plain").register(registry);
         sdk = TracingBenchmark.sdk(Sampler.alwaysOn());
         tracer = sdk.getTracer("cost");
+        batchSdk = TracingBenchmark.batchSdk(Sampler.alwaysOn());
+        batchTracer = batchSdk.getTracer("cost");
+        metrics = SinewMetrics.bind(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), ObservabilityBenchmark.pipeline());
+        timerListener = ObservabilityBenchmark.timerListener(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     @TearDown
     public void tearDown() {
         sdk.close();
+        batchSdk.close();
+        metrics.close();
     }
 
     @Benchmark
@@ -151,11 +162,13 @@ public class ObservabilityCostBenchmark {
         return r;
     }
 
-    /** As {@link #span_only} plus the two attributes the tracing policy sets (pipeline, outcome). */
+    /** As {@link #span_only} plus the two attributes the tracing policy set before issue 6 (pipeline after a recording check, outcome at the end). */
     @Benchmark
     public Object span_two_attributes() throws Exception {
         Span span = tracer.spanBuilder("observed").setSpanKind(SpanKind.INTERNAL).startSpan();
-        span.setAttribute(PIPELINE, "observed");
+        if (span.isRecording()) {
+            span.setAttribute(PIPELINE, "observed");
+        }
         Object r;
         try (Scope ignored = span.makeCurrent()) {
             r = call.call();
@@ -163,5 +176,56 @@ public class ObservabilityCostBenchmark {
         span.setAttribute(OUTCOME, "success");
         span.end();
         return r;
+    }
+
+    /** Both attributes set when the span ends: no recording check and one span lock fewer. */
+    @Benchmark
+    public Object span_attributes_at_end() throws Exception {
+        Span span = tracer.spanBuilder("observed").setSpanKind(SpanKind.INTERNAL).startSpan();
+        Object r;
+        try (Scope ignored = span.makeCurrent()) {
+            r = call.call();
+        }
+        span.setAttribute(PIPELINE, "observed");
+        span.setAttribute(OUTCOME, "success");
+        span.end();
+        return r;
+    }
+
+    /** The pipeline attribute given to the span builder (seen by the sampler; built even for unsampled spans). */
+    @Benchmark
+    public Object span_builder_attribute() throws Exception {
+        Span span = tracer.spanBuilder("observed").setSpanKind(SpanKind.INTERNAL).setAttribute(PIPELINE, "observed").startSpan();
+        Object r;
+        try (Scope ignored = span.makeCurrent()) {
+            r = call.call();
+        }
+        span.setAttribute(OUTCOME, "success");
+        span.end();
+        return r;
+    }
+
+    /** {@link #span_only} with a {@code BatchSpanProcessor}: the span is queued at its end instead of exported on the calling thread. */
+    @Benchmark
+    public Object span_only_batch() throws Exception {
+        Span span = batchTracer.spanBuilder("observed").setSpanKind(SpanKind.INTERNAL).startSpan();
+        Object r;
+        try (Scope ignored = span.makeCurrent()) {
+            r = call.call();
+        }
+        span.end();
+        return r;
+    }
+
+    /** What SinewMetrics does per successful call (its histogram), without the pipeline. */
+    @Benchmark
+    public void listener_metrics_onSuccess() {
+        metrics.onSuccess("observed", nanos);
+    }
+
+    /** The same with the pre-issue-6 recording: a Prometheus timer with the 14 buckets. */
+    @Benchmark
+    public void listener_timer_onSuccess() {
+        timerListener.onSuccess("observed", nanos);
     }
 }

@@ -13,6 +13,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -99,6 +100,14 @@ public class TracingBenchmark {
         return OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
                 .setSampler(sampler)
                 .addSpanProcessor(SimpleSpanProcessor.create(new DroppingExporter()))
+                .build()).build();
+    }
+
+    /** As {@link #sdk} with a {@code BatchSpanProcessor} (default queue and batch sizes) in front of the dropping exporter. */
+    static OpenTelemetrySdk batchSdk(Sampler sampler) {
+        return OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+                .setSampler(sampler)
+                .addSpanProcessor(BatchSpanProcessor.builder(new DroppingExporter()).build())
                 .build()).build();
     }
 

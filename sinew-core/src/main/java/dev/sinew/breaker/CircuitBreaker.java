@@ -629,4 +629,11 @@ public final class CircuitBreaker extends AbstractPolicy {
     public String toString() {
         return super.toString() + "{" + state.get().kind() + "}";
     }
+
+    /** Never waits on the way in. */
+    @Override
+    public boolean entersWithoutDelay() {
+        return true;
+    }
+
 }

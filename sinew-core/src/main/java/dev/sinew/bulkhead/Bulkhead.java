@@ -3,6 +3,7 @@ package dev.sinew.bulkhead;
 import dev.sinew.event.Events;
 import dev.sinew.event.RejectionKind;
 import dev.sinew.pipeline.AbstractPolicy;
+import dev.sinew.pipeline.CallStart;
 import dev.sinew.pipeline.AsyncStage;
 import dev.sinew.pipeline.PolicyContext;
 import dev.sinew.pipeline.Rejection;
@@ -170,6 +171,7 @@ public final class Bulkhead extends AbstractPolicy {
     }
 
     private boolean awaitPermit(long nanos) throws InterruptedException {
+        CallStart.stale(); // the pipeline's start reading is no longer "now" for an inner timeout
         lock.lockInterruptibly();
         try {
             waiters++;
@@ -191,4 +193,11 @@ public final class Bulkhead extends AbstractPolicy {
             lock.unlock();
         }
     }
+
+    /** Waits only after marking the pipeline's start reading stale. */
+    @Override
+    public boolean entersWithoutDelay() {
+        return true;
+    }
+
 }

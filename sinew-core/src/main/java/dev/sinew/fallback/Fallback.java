@@ -182,4 +182,11 @@ public final class Fallback extends AbstractPolicy {
             return new Fallback(this);
         }
     }
+
+    /** Never waits on the way in. */
+    @Override
+    public boolean entersWithoutDelay() {
+        return true;
+    }
+
 }

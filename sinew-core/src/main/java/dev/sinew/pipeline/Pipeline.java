@@ -191,12 +191,19 @@ public final class Pipeline {
 
     private Object callListened(Chain c, Callable<?> call) throws Exception {
         long start = clock.nanoTime();
+        CallStart handed = c.handsStart ? CallStart.begin(events, start) : null;
         Object r;
         try {
             r = c.head.call(call);
         } catch (Throwable t) {
+            if (handed != null) {
+                handed.end();
+            }
             events.callListener().onFailure(name, clock.nanoTime() - start, t, null);
             throw t;
+        }
+        if (handed != null) {
+            handed.end();
         }
         if (r instanceof Rejection rejection) {
             events.callListener().onFailure(name, clock.nanoTime() - start, rejection.exception(), null);
@@ -239,7 +246,23 @@ public final class Pipeline {
             head = c -> p.execute(next, c);
             asyncHead = c -> p.executeAsync(asyncNext, c);
         }
-        return new Chain(list, head, asyncHead);
+        return new Chain(list, head, asyncHead, handsStart(list));
+    }
+
+    /** Whether a timed call's start reading can serve the first timeout (see {@link CallStart}). */
+    private boolean handsStart(List<Policy> list) {
+        if (clock != Clock.system()) {
+            return false;
+        }
+        for (Policy p : list) {
+            if (p.takesCallStart()) {
+                return true;
+            }
+            if (!p.entersWithoutDelay()) {
+                return false;
+            }
+        }
+        return false;
     }
 
     @SuppressWarnings("unchecked")
@@ -247,7 +270,7 @@ public final class Pipeline {
         throw (E) t;
     }
 
-    private record Chain(List<Policy> policies, Stage head, AsyncStage asyncHead) {
+    private record Chain(List<Policy> policies, Stage head, AsyncStage asyncHead, boolean handsStart) {
     }
 
     /** Builds a {@link Pipeline}. */

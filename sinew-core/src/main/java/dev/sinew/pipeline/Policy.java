@@ -26,4 +26,20 @@ public interface Policy {
 
     /** Asynchronous variant of {@link #execute}. */
     CompletableFuture<Object> executeAsync(AsyncStage next, Supplier<? extends CompletionStage<?>> call);
+
+    /**
+     * True when this policy, on a synchronous call's way in, neither waits (or calls
+     * {@link CallStart#stale()} before it does) nor runs code that could take a clock reading meant
+     * for another call before calling the next stage. A pipeline whose policies before its first
+     * timeout all answer true hands its start reading to that timeout ({@link CallStart}). Default
+     * false: an unknown policy keeps the timeout reading the clock itself.
+     */
+    default boolean entersWithoutDelay() {
+        return false;
+    }
+
+    /** True for a policy that arms a deadline from {@link CallStart#takeOrNow(Object)} (Sinew's timeout). */
+    default boolean takesCallStart() {
+        return false;
+    }
 }

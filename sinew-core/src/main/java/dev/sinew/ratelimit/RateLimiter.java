@@ -3,6 +3,7 @@ package dev.sinew.ratelimit;
 import dev.sinew.event.Events;
 import dev.sinew.event.RejectionKind;
 import dev.sinew.pipeline.AbstractPolicy;
+import dev.sinew.pipeline.CallStart;
 import dev.sinew.pipeline.AsyncStage;
 import dev.sinew.pipeline.PolicyContext;
 import dev.sinew.pipeline.Rejection;
@@ -131,6 +132,7 @@ public final class RateLimiter extends AbstractPolicy {
             return reject();
         }
         if (wait > 0) {
+            CallStart.stale(); // the pipeline's start reading is no longer "now" for an inner timeout
             clock.sleepNanos(wait);
         }
         return next.call(call);
@@ -191,4 +193,11 @@ public final class RateLimiter extends AbstractPolicy {
         }
         return rejection;
     }
+
+    /** Waits only after marking the pipeline's start reading stale. */
+    @Override
+    public boolean entersWithoutDelay() {
+        return true;
+    }
+
 }

@@ -3,6 +3,7 @@ package dev.sinew.retry;
 import dev.sinew.event.Events;
 import dev.sinew.pipeline.AbstractPolicy;
 import dev.sinew.pipeline.Async;
+import dev.sinew.pipeline.CallStart;
 import dev.sinew.pipeline.AsyncStage;
 import dev.sinew.pipeline.Classifier;
 import dev.sinew.pipeline.PolicyContext;
@@ -135,6 +136,7 @@ public final class Retry extends AbstractPolicy {
             if (delay < 0) {
                 return giveUp(error, result);
             }
+            CallStart.stale(); // a handed start reading must not arm the next attempt's timeout
             try {
                 clock.sleepNanos(delay);
             } catch (InterruptedException interrupted) {
@@ -345,4 +347,11 @@ public final class Retry extends AbstractPolicy {
             this.maxRetryAfterNanos = Checks.nanos(c.maxRetryAfter());
         }
     }
+
+    /** Never waits before the first attempt; waits between attempts only after marking the start reading stale. */
+    @Override
+    public boolean entersWithoutDelay() {
+        return true;
+    }
+
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class OwnedMeters {
 
     private final MeterRegistry registry;
-    private final Queue<Meter> meters = new ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> removals = new ConcurrentLinkedQueue<>();
 
     OwnedMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -21,14 +21,19 @@ final class OwnedMeters {
 
     /** Remembers {@code meter} (just registered in {@link #registry()}) and returns it. */
     <M extends Meter> M own(M meter) {
-        meters.add(meter);
+        removals.add(() -> registry.remove(meter));
         return meter;
+    }
+
+    /** Remembers how to take back something published elsewhere than as a meter of {@link #registry()}. */
+    void onRemove(Runnable removal) {
+        removals.add(removal);
     }
 
     /** Removes every remembered meter from the registry. */
     void removeAll() {
-        for (Meter m; (m = meters.poll()) != null; ) {
-            registry.remove(m);
+        for (Runnable r; (r = removals.poll()) != null; ) {
+            r.run();
         }
     }
 }

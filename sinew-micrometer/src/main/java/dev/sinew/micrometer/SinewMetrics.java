@@ -8,15 +8,13 @@ import dev.sinew.pipeline.Pipeline;
 import dev.sinew.pipeline.Policy;
 import dev.sinew.retry.RetryBudget;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Micrometer meters for one {@link Pipeline}: the call timer by outcome, counters for rejections,
+ * Micrometer meters for one {@link Pipeline}: the call duration histogram by outcome, counters for rejections,
  * retries, timeouts, fallbacks and breaker transitions, and gauges that read the policies' own
  * state. Names, tags and meanings are in {@code docs/METRICS.md}.
  *
@@ -26,17 +24,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * m.close();                                                         // detaches and removes the meters
  * }</pre>
  *
- * <p>Every counter and timer is registered once and cached by its tag values, so a successful
- * call costs one {@link Timer#record(long, TimeUnit)} on a cached timer and no lookup. Tags hold
+ * <p>Call durations go into Sinew's own {@link CallHistogram} per outcome (striped, lock-free, no
+ * clock reading of its own), resolved when binding, so a successful call costs one bucket search and
+ * two uncontended atomic adds, no lookup and no allocation; {@link CallMeters} publishes them (a
+ * Prometheus histogram, or a {@code FunctionTimer} on other registries). Counters are registered
+ * once and cached by their tag values. Tags hold
  * only names and fixed values, never a per-call value. Gauges cover the policies present at bind
  * time; bind again after a reconfiguration that adds policies. Bind a pipeline once per registry:
- * two bindings share the same meters, and closing either removes them.
+ * a second binding of the same pipeline name is refused by a Prometheus registry (its series would
+ * be duplicates) and shares the counters elsewhere; closing either removes them.
  */
 public final class SinewMetrics implements PipelineListener, MetricsBinding {
 
     private final Pipeline pipeline;
     private final OwnedMeters owned;
-    private final Timer[] calls = new Timer[Outcomes.NAMES.length];
+    /** The {@code sinew.calls} histogram per outcome, indexed by {@link Outcomes}: resolved once, no lookup per call. */
+    private final CallHistogram[] calls = new CallHistogram[Outcomes.NAMES.length];
     private final Map<String, PolicyMeters> policies = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -44,18 +47,19 @@ public final class SinewMetrics implements PipelineListener, MetricsBinding {
         this.pipeline = pipeline;
         this.owned = new OwnedMeters(registry);
         for (int i = 0; i < calls.length; i++) {
-            calls[i] = owned.own(Timer.builder(MeterNames.CALLS)
-                    .description("Calls through the whole pipeline, by outcome (fallback answers count as success)")
-                    .tag(MeterNames.PIPELINE, pipeline.name())
-                    .tag(MeterNames.OUTCOME, Outcomes.NAMES[i])
-                    .serviceLevelObjectives(LatencyBuckets.boundaries())
-                    .register(registry));
+            calls[i] = new CallHistogram(LatencyBuckets.boundaries());
         }
-        for (Policy p : pipeline.policies()) {
-            PolicyMeters pm = new PolicyMeters(owned, pipeline.name(), p.name());
-            pm.prepare(p);
-            policies.put(p.name(), pm);
-            PolicyGauges.register(owned, pipeline.name(), p);
+        try {
+            CallMeters.publish(owned, registry, pipeline.name(), calls);
+            for (Policy p : pipeline.policies()) {
+                PolicyMeters pm = new PolicyMeters(owned, pipeline.name(), p.name());
+                pm.prepare(p);
+                policies.put(p.name(), pm);
+                PolicyGauges.register(owned, pipeline.name(), p);
+            }
+        } catch (RuntimeException e) {
+            owned.removeAll(); // nothing half-bound stays behind
+            throw e;
         }
     }
 
@@ -98,12 +102,12 @@ public final class SinewMetrics implements PipelineListener, MetricsBinding {
 
     @Override
     public void onSuccess(String pipeline, long durationNanos) {
-        calls[Outcomes.SUCCESS].record(durationNanos, TimeUnit.NANOSECONDS);
+        calls[Outcomes.SUCCESS].record(durationNanos);
     }
 
     @Override
     public void onFailure(String pipeline, long durationNanos, Throwable error, Object result) {
-        calls[Outcomes.ofFailure(error)].record(durationNanos, TimeUnit.NANOSECONDS);
+        calls[Outcomes.ofFailure(error)].record(durationNanos);
     }
 
     @Override
@@ -150,6 +154,11 @@ public final class SinewMetrics implements PipelineListener, MetricsBinding {
             return pm;
         }
         return policies.computeIfAbsent(name, n -> new PolicyMeters(owned, pipeline.name(), n));
+    }
+
+    /** The {@code sinew.calls} histogram of one outcome ({@link Outcomes} index), for tests. */
+    CallHistogram calls(int outcome) {
+        return calls[outcome];
     }
 
     @Override

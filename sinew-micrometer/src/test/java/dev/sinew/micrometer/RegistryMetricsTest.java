@@ -25,8 +25,8 @@ class RegistryMetricsTest {
         before.tryCall(() -> "ok");
         after.tryCall(() -> "ok");
 
-        assertThat(meters.get("sinew.calls").tags("pipeline", "payment", "outcome", "success").timer().count()).isEqualTo(1);
-        assertThat(meters.get("sinew.calls").tags("pipeline", "inventory", "outcome", "success").timer().count()).isEqualTo(1);
+        assertThat(meters.get("sinew.calls").tags("pipeline", "payment", "outcome", "success").functionTimer().count()).isEqualTo(1);
+        assertThat(meters.get("sinew.calls").tags("pipeline", "inventory", "outcome", "success").functionTimer().count()).isEqualTo(1);
         assertThat(meters.find("sinew.breaker.state").tags("pipeline", "inventory", "state", "closed").gauge().value())
                 .isEqualTo(1.0);
         assertThat(meters.find("sinew.budget.remaining").tag("budget", "payment").gauge()).isNotNull();

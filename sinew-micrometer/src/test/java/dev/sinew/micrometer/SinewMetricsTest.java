@@ -24,7 +24,6 @@ import dev.sinew.timeout.TimeoutConfig;
 import dev.sinew.timeout.TimeoutExceededException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -64,7 +63,7 @@ class SinewMetricsTest {
         });
 
         assertThat(calls("catalog", "success").count()).isEqualTo(2);
-        assertThat(calls("catalog", "success").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(250.0);
+        assertThat(calls("catalog", "success").sumSeconds()).isEqualTo(0.25);
         assertThat(calls("catalog", "failure").count()).isEqualTo(1);
         assertThat(calls("catalog", "contract_error").count()).isEqualTo(2);
         assertThat(calls("catalog", "rejected").count()).isZero();
@@ -265,7 +264,8 @@ class SinewMetricsTest {
         SinewMetrics m = SinewMetrics.bind(registry, p);
         p.tryCall(OK);
         assertThat(p.events().active()).isTrue();
-        assertThat(registry.find("sinew.calls").tag("pipeline", "gateway").timers()).hasSize(4);
+        assertThat(registry.scrape().lines().filter(l -> l.startsWith("sinew_calls_seconds_count{")
+                && l.contains("pipeline=\"gateway\"")).count()).as("one series per outcome").isEqualTo(4);
 
         m.close();
         m.close(); // idempotent
@@ -298,8 +298,9 @@ class SinewMetricsTest {
         assertThat(TimeoutExceededException.class).isNotNull();
     }
 
-    private Timer calls(String pipeline, String outcome) {
-        return registry.get("sinew.calls").tags("pipeline", pipeline, "outcome", outcome).timer();
+    /** Count and sum of one {@code sinew.calls} series, read from the Prometheus scrape. */
+    private Calls calls(String pipeline, String outcome) {
+        return Calls.scraped(registry.scrape(), "pipeline=\"" + pipeline + "\"", "outcome=\"" + outcome + "\"");
     }
 
     private Counter rejections(String pipeline, String policy, String kind) {

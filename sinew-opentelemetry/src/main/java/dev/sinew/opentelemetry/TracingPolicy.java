@@ -108,22 +108,30 @@ public final class TracingPolicy extends AbstractPolicy {
     }
 
     private Span start(Context parent) {
-        Span span = tracer.spanBuilder(spanName).setParent(parent).setSpanKind(kind).startSpan();
-        if (span.isRecording()) { // set after sampling: an unsampled call builds no attribute map
-            span.setAttribute(TracingNames.PIPELINE, spanName);
-        }
-        return span;
+        return tracer.spanBuilder(spanName).setParent(parent).setSpanKind(kind).startSpan();
+    }
+
+    /**
+     * Sets both attributes when the span ends, next to each other: on a recording SDK span each
+     * attribute write takes the span's lock, and setting {@code sinew.pipeline} at the start needed
+     * a recording check (another lock) to keep unsampled calls from building an attribute map; on a
+     * non-recording span both writes do nothing. Span processors' {@code onStart} therefore does not
+     * see {@code sinew.pipeline} (the span name is the pipeline name).
+     */
+    private void setAttributes(Span span, String outcome) {
+        span.setAttribute(TracingNames.PIPELINE, spanName);
+        span.setAttribute(TracingNames.OUTCOME, outcome);
     }
 
     private void end(Span span, Object result) {
         if (result instanceof Rejection rejection) {
-            span.setAttribute(TracingNames.OUTCOME, REJECTED);
+            setAttributes(span, REJECTED);
             span.setStatus(StatusCode.ERROR, rejection.exception().getMessage());
         } else if (classifier.isFailureResult(result)) {
-            span.setAttribute(TracingNames.OUTCOME, FAILURE);
+            setAttributes(span, FAILURE);
             span.setStatus(StatusCode.ERROR, "failing result");
         } else {
-            span.setAttribute(TracingNames.OUTCOME, SUCCESS);
+            setAttributes(span, SUCCESS);
         }
         span.end();
     }
@@ -131,12 +139,18 @@ public final class TracingPolicy extends AbstractPolicy {
     private void endFailed(Span span, Throwable error) {
         span.recordException(error);
         if (classifier.isFailure(error)) {
-            span.setAttribute(TracingNames.OUTCOME, FAILURE);
+            setAttributes(span, FAILURE);
             span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
         } else {
-            span.setAttribute(TracingNames.OUTCOME, IGNORED);
+            setAttributes(span, IGNORED);
         }
         span.end();
+    }
+
+    /** Starts a span and calls the next stage: no wait, so an inner timeout may use the pipeline's start reading. */
+    @Override
+    public boolean entersWithoutDelay() {
+        return true;
     }
 
     /**
