@@ -67,7 +67,7 @@ public class ObservabilityBenchmark {
      * {@code tracing-batch}: as {@code tracing} but with a {@code BatchSpanProcessor} (what the shop
      * and most services use: the span is queued on end, the export thread builds its data).
      */
-    @Param({"none", "listener", "metrics", "metrics-timer", "tracing", "tracing-batch", "tracing-unsampled"})
+    @Param({"none", "listener", "metrics", "metrics-timer", "tracing", "tracing-batch", "tracing-10pct", "tracing-unsampled"})
     public String observer;
 
     Callable<Object> call;
@@ -122,6 +122,11 @@ public class ObservabilityBenchmark {
                 OpenTelemetrySdk sdk = TracingBenchmark.sdk(observer.equals("tracing") ? Sampler.alwaysOn() : Sampler.alwaysOff());
                 SinewTracing.create(sdk).instrument(pipeline);
                 return sdk::close;
+            case "tracing-10pct":
+                // a common production setting: 1 call in 10 sampled (as a root; a sampled parent is followed), batched export
+                OpenTelemetrySdk tenth = TracingBenchmark.batchSdk(Sampler.parentBased(Sampler.traceIdRatioBased(0.1)));
+                SinewTracing.create(tenth).instrument(pipeline);
+                return tenth::close;
             case "tracing-batch":
                 OpenTelemetrySdk batched = TracingBenchmark.batchSdk(Sampler.alwaysOn());
                 SinewTracing.create(batched).instrument(pipeline);
