@@ -79,7 +79,8 @@ public final class H2Recovery {
             return Result.RECOVERED;
         } catch (MVStoreException e) {
             if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
-                log.info("{} is open in another process; it owns the recovery", file);
+                // the usual case for an audit of running services: debug, not info
+                log.debug("{} is open in another process; it owns the recovery", file);
                 return Result.IN_USE;
             }
             throw e;
