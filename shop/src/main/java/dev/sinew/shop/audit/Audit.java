@@ -2,6 +2,7 @@ package dev.sinew.shop.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sinew.shop.runtime.H2Recovery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,8 @@ import java.util.TreeMap;
  *
  * <p>The databases are read through JDBC: by default the services' H2 files
  * {@code <dataDir>/<service>/db} with {@code AUTO_SERVER=TRUE}, so the audit reads them while the
- * services run; PostgreSQL URLs work the same.
+ * services run (a file left by a killed service is recovered first, {@link H2Recovery}); PostgreSQL
+ * URLs work the same.
  */
 public final class Audit {
 
@@ -52,19 +54,27 @@ public final class Audit {
     private final String user;
     private final String password;
     private final Duration grace;
+    private final Path dataDir;
 
     private Audit(String orderUrl, String paymentUrl, String inventoryUrl, String user, String password, Duration grace) {
+        this(orderUrl, paymentUrl, inventoryUrl, user, password, grace, null);
+    }
+
+    private Audit(String orderUrl, String paymentUrl, String inventoryUrl, String user, String password, Duration grace,
+                  Path dataDir) {
         this.orderUrl = orderUrl;
         this.paymentUrl = paymentUrl;
         this.inventoryUrl = inventoryUrl;
         this.user = user;
         this.password = password;
         this.grace = grace;
+        this.dataDir = dataDir;
     }
 
     /** An audit of the H2 databases under {@code dataDir} (as the launcher lays them out). */
     public static Audit ofDataDir(Path dataDir, Duration grace) {
-        return new Audit(h2(dataDir, "order"), h2(dataDir, "payment"), h2(dataDir, "inventory"), "sa", "", grace);
+        return new Audit(h2(dataDir, "order"), h2(dataDir, "payment"), h2(dataDir, "inventory"), "sa", "", grace,
+                dataDir.toAbsolutePath());
     }
 
     /** An audit of three databases given by JDBC URL (e.g. PostgreSQL). */
@@ -83,6 +93,14 @@ public final class Audit {
 
     /** Reads the three databases and checks every invariant. */
     public AuditReport run() throws SQLException {
+        if (dataDir != null) {
+            // a file whose service was killed and is not back yet: this process would become its AUTO_SERVER
+            // host, and H2's own recovery would drop the last commits (SHOP.md, known issue); a running
+            // service's file is left alone (IN_USE)
+            for (String service : List.of("order", "payment", "inventory")) {
+                H2Recovery.recover(dataDir.resolve(service).resolve("db"));
+            }
+        }
         long now = System.currentTimeMillis();
         long settledBefore = now - grace.toMillis();
 

@@ -77,6 +77,8 @@ public final class Shop implements AutoCloseable, ShopNodes {
     private final Duration readyTimeout;
     private final boolean chaos;
     private final boolean naive;
+    private final Map<String, String> jdbcUrls;
+    private final String jdbcUser;
     private final ShopState stateFile;
     private final HttpClient http;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
@@ -95,6 +97,8 @@ public final class Shop implements AutoCloseable, ShopNodes {
         this.readyTimeout = b.readyTimeout;
         this.chaos = b.chaos;
         this.naive = b.naive;
+        this.jdbcUrls = Map.copyOf(b.jdbcUrls);
+        this.jdbcUser = b.jdbcUser;
         Map<String, Integer> p = new LinkedHashMap<>();
         for (int i = 0; i < SERVICES.size(); i++) {
             p.put(SERVICES.get(i), b.basePort == 0 ? freePort() : b.basePort + i);
@@ -207,6 +211,15 @@ public final class Shop implements AutoCloseable, ShopNodes {
         }
         if (naive) {
             cmd.add("--naive");
+        }
+        String jdbcUrl = jdbcUrls.get(service);
+        if (jdbcUrl != null) {
+            cmd.add("--jdbc-url");
+            cmd.add(jdbcUrl);
+            if (jdbcUser != null) {
+                cmd.add("--jdbc-user");
+                cmd.add(jdbcUser);
+            }
         }
         return cmd;
     }
@@ -701,8 +714,26 @@ public final class Shop implements AutoCloseable, ShopNodes {
         private Duration readyTimeout = Duration.ofSeconds(180);
         private boolean chaos;
         private boolean naive;
+        private final Map<String, String> jdbcUrls = new LinkedHashMap<>();
+        private String jdbcUser;
 
         private Builder() {
+        }
+
+        /**
+         * Runs {@code service} on the database at {@code jdbcUrl} (e.g. PostgreSQL) instead of its H2 file
+         * (the service gets {@code --jdbc-url}); the database must exist. Services without one keep H2.
+         */
+        public Builder jdbcUrl(String service, String jdbcUrl) {
+            requireService(service);
+            this.jdbcUrls.put(service, Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
+            return this;
+        }
+
+        /** The user for every {@link #jdbcUrl} database (the service gets {@code --jdbc-user}); default none. */
+        public Builder jdbcUser(String user) {
+            this.jdbcUser = user;
+            return this;
         }
 
         /** Start every service with {@code --naive}: no timeouts, unbudgeted retries, no breakers (default off). */

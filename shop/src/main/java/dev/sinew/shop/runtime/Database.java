@@ -11,7 +11,8 @@ import org.postgresql.ds.PGConnectionPoolDataSource;
 
 /**
  * The service's own database: an H2 file database under the data dir (AUTO_SERVER, so the audit
- * can read it while the service runs) or PostgreSQL by {@code --jdbc-url}. A small bounded pool.
+ * can read it while the service runs; a file left by a killed process is recovered first, see
+ * {@link H2Recovery}) or PostgreSQL by {@code --jdbc-url}. A small bounded pool.
  * Every statement run through {@link #dataSource()} or {@link #connection()} — the service's own
  * and the outbox/inbox/relay's — is timed as {@code shop.jdbc.statements} ({@link TimedDataSource}).
  */
@@ -45,6 +46,10 @@ public final class Database implements AutoCloseable {
             ds.setConnectTimeout(5);
             pool = JdbcConnectionPool.create(ds);
         } else {
+            // H2 would open a file left by a SIGKILL at an older version, without its last commits (H2Recovery)
+            if (o.jdbcUrl() == null) {
+                H2Recovery.recover(o.dataDir().toAbsolutePath().resolve("db"));
+            }
             pool = JdbcConnectionPool.create(url, o.jdbcUser() == null ? "sa" : o.jdbcUser(),
                     o.jdbcPassword() == null ? "" : o.jdbcPassword());
         }

@@ -56,6 +56,14 @@ public record ServiceOptions(String service, int port, Path dataDir, Map<String,
         if (jdbcUrl != null) {
             return jdbcUrl;
         }
-        return "jdbc:h2:" + dataDir.toAbsolutePath().resolve("db") + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+        return "jdbc:h2:" + dataDir.toAbsolutePath().resolve("db") + h2Settings();
     }
+
+    /** The H2 URL's settings; {@code -Dsinew.shop.h2.settings=;...} replaces them (to compare settings in the kill campaign). */
+    static String h2Settings() {
+        String s = System.getProperty("sinew.shop.h2.settings");
+        return s == null || s.isBlank() ? H2_SETTINGS : s;
+    }
+
+    static final String H2_SETTINGS = ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
 }
