@@ -189,17 +189,21 @@ public final class LoadGenerator {
         if (productIds.isEmpty()) {
             productIds = List.of("1");
         }
+        // up to 3 attempts each: on a saturated shop one login can time out, and orders without a
+        // session would then fail with 401 until a LOGIN request of the mix succeeds
         for (int i = 0; i < USERS.length; i++) {
-            try {
-                HttpResponse<String> r = http.send(login(i).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    tokens.set(i, JSON.readTree(r.body()).path("token").asText(null));
+            for (int attempt = 0; attempt < 3 && tokens.get(i) == null; attempt++) {
+                try {
+                    HttpResponse<String> r = http.send(login(i).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        tokens.set(i, JSON.readTree(r.body()).path("token").asText(null));
+                    }
+                } catch (IOException e) {
+                    // ORDER requests without a session fail and are counted
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
-            } catch (IOException e) {
-                // ORDER requests without a session fail and are counted
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
         }
     }

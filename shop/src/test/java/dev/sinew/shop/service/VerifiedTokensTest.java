@@ -35,8 +35,9 @@ class VerifiedTokensTest {
         String forgedPayload = Tokens.sign(k.getPrivate(), "bob", NOW, 60);
         String forged = forgedPayload.substring(0, forgedPayload.indexOf('.')) + token.substring(token.indexOf('.'));
         assertThat(cache.user(k.getPublic(), forged, NOW)).isNull();
-        char last = token.charAt(token.length() - 1);
-        String badSignature = token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
+        int sig = token.indexOf('.') + 1; // change the signature's first character (all 6 bits are data)
+        char c = token.charAt(sig);
+        String badSignature = token.substring(0, sig) + (c == 'A' ? 'B' : 'A') + token.substring(sig + 1);
         assertThat(cache.user(k.getPublic(), badSignature, NOW)).isNull();
         assertThat(cache.user(k.getPublic(), payload, NOW)).isNull();
         assertThat(cache.user(k.getPublic(), token, NOW)).isEqualTo("alice");
@@ -64,6 +65,39 @@ class VerifiedTokensTest {
             }
         }
         assertThat(cache.user(k.getPublic(), null, NOW)).isNull();
+    }
+
+    @Test
+    void concurrentCallersAlwaysGetTheRightUser() throws Exception {
+        KeyPair k = keys();
+        String[] tokens = new String[16];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = Tokens.sign(k.getPrivate(), "user" + i, NOW, 60);
+        }
+        VerifiedTokens cache = new VerifiedTokens(2); // constant eviction and replacement between threads
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int seed = t;
+                results.add(pool.submit(() -> {
+                    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+                    int wrong = 0;
+                    for (int n = 0; n < 300; n++) {
+                        int i = r.nextInt(tokens.length);
+                        if (!("user" + i).equals(cache.user(k.getPublic(), tokens[i], NOW))) {
+                            wrong++;
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : results) {
+                assertThat(f.get()).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
