@@ -74,6 +74,9 @@ public final class ShopCommand implements Callable<Integer> {
     @Option(names = "--naive", description = "start the services with naive clients: no timeouts, unbudgeted retries, no breakers (for comparison)")
     boolean naive;
 
+    @Option(names = "--service-jvm-options", description = "JVM options of each service, space separated (default: -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1; for experiments)")
+    String serviceJvmOptions;
+
     @Option(names = "--no-status", description = "print status changes as lines instead of one refreshed status line")
     boolean noStatusLine;
 
@@ -87,6 +90,9 @@ public final class ShopCommand implements Callable<Integer> {
         Shop.Builder b = Shop.builder().dataDir(dataDir).basePort(basePort).brokerPort(brokerPort).chaos(chaos).naive(naive);
         if (classpath != null) {
             b.classpath(classpath);
+        }
+        if (serviceJvmOptions != null && !serviceJvmOptions.isBlank()) {
+            b.jvmArgs(List.of(serviceJvmOptions.trim().split("\\s+")));
         }
         Shop shop = b.build();
         out.println("starting the Kafka broker (port " + brokerPort + ") and 7 services (ports " + basePort + "-"

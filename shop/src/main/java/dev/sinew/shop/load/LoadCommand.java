@@ -39,6 +39,12 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "random seed (default: random)")
     Long seed;
 
+    @Option(names = "--warmup", description = "first run this long at the same rate, unreported (warms the shop and this JVM), e.g. 30s")
+    String warmup;
+
+    @Option(names = "--window", description = "also print the report of each consecutive window of this length (by intended send time), e.g. 30s")
+    String window;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadCommand()).execute(args));
     }
@@ -55,8 +61,30 @@ public final class LoadCommand implements Callable<Integer> {
         }
         LoadConfig config = b.build();
         System.err.printf("load: %.0f requests/s for %s on %s, mix %s%n", config.rate(), duration, target, mix);
-        LoadResult r = LoadGenerator.run(config);
+        if (warmup != null) {
+            LoadConfig.Builder w = LoadConfig.builder().target(target).rate(rate).duration(parseDuration("warmup", warmup))
+                    .requestTimeout(config.requestTimeout()).maxInFlight(maxInFlight).mix(mix).progress(true);
+            if (seed != null) {
+                w.seed(seed + 1);
+            }
+            LoadResult wr = LoadGenerator.run(w.build());
+            System.err.printf("%nload: warm-up done (%d requests, p99 %.1f ms)%n", wr.total().total(), wr.total().p99Millis());
+        }
+        LoadGenerator load = LoadGenerator.start(config);
+        System.err.println("load: arrivals started"); // scripts time their faults from this line
+        LoadResult r = load.await();
+        if (window != null) {
+            long w = parseDuration("window", window).toNanos();
+            long total = config.duration().toNanos();
+            for (long from = 0, k = 1; from < total; from += w, k++) {
+                long to = Math.min(from + w, total);
+                System.out.printf("window %d: %.1f-%.1f s%n", k, from / 1e9, to / 1e9);
+                System.out.print(load.window(from, to).format());
+            }
+            System.out.println("whole run:");
+        }
         System.out.print(r.format());
+        System.out.println(load.sendLag());
         return r.total().failed() > 0 ? 1 : 0;
     }
 

@@ -48,6 +48,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class LoadGenerator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final String[][] USERS = {{"alice", "alice"}, {"bob", "bob"}};
 
     private final LoadConfig config;
@@ -60,6 +61,9 @@ public final class LoadGenerator {
     private final AtomicReferenceArray<String> tokens = new AtomicReferenceArray<>(USERS.length);
     private final AtomicReferenceArray<String> orders = new AtomicReferenceArray<>(1024);
     private final AtomicLong orderCount = new AtomicLong();
+    private final LongAdder lagNanos = new LongAdder();
+    private final AtomicLong maxLagNanos = new AtomicLong();
+    private final LongAdder lateSends = new LongAdder();
     private final Route[] wheel;
     private volatile List<String> productIds = List.of();
     private volatile boolean stopRequested;
@@ -129,6 +133,17 @@ public final class LoadGenerator {
         return new LoadResult(in, (toNanos - fromNanos) / 1e9);
     }
 
+    /**
+     * How late this generator itself sent its requests (actual send time minus intended send time):
+     * mean, max and how many were more than 5 ms late. The latencies include this lag (they count from
+     * the intended time), so a busy client makes the shop look slower, never faster.
+     */
+    public String sendLag() {
+        long n = sent.get();
+        return String.format("client send lag: mean %.2f ms, max %.1f ms, %d of %d sent more than %d ms late",
+                n == 0 ? 0 : lagNanos.sum() / 1e6 / n, maxLagNanos.get() / 1e6, lateSends.sum(), n, LATE_NANOS / 1_000_000);
+    }
+
     /** Ends the arrivals now and waits for the requests in flight. */
     public LoadResult stopAndAwait() {
         stopRequested = true;
@@ -174,17 +189,21 @@ public final class LoadGenerator {
         if (productIds.isEmpty()) {
             productIds = List.of("1");
         }
+        // up to 3 attempts each: on a saturated shop one login can time out, and orders without a
+        // session would then fail with 401 until a LOGIN request of the mix succeeds
         for (int i = 0; i < USERS.length; i++) {
-            try {
-                HttpResponse<String> r = http.send(login(i).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    tokens.set(i, JSON.readTree(r.body()).path("token").asText(null));
+            for (int attempt = 0; attempt < 3 && tokens.get(i) == null; attempt++) {
+                try {
+                    HttpResponse<String> r = http.send(login(i).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        tokens.set(i, JSON.readTree(r.body()).path("token").asText(null));
+                    }
+                } catch (IOException e) {
+                    // ORDER requests without a session fail and are counted
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
-            } catch (IOException e) {
-                // ORDER requests without a session fail and are counted
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
         }
     }
@@ -230,6 +249,12 @@ public final class LoadGenerator {
 
     private void fire(Route planned, long intended, SplittableRandom random) {
         sent.incrementAndGet();
+        long lag = elapsedNanos() - intended;
+        lagNanos.add(lag);
+        maxLagNanos.accumulateAndGet(lag, Math::max);
+        if (lag > LATE_NANOS) {
+            lateSends.increment();
+        }
         Route route = planned;
         String orderId = null;
         if (route == Route.GET_ORDER || route == Route.PAY) {

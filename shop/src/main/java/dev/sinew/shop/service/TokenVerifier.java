@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * Verifies bearer tokens locally with auth's public key. The key is fetched from auth once (at
  * startup in the background, or at first use) through the "auth" pipeline and cached in memory and in
  * {@code <data-dir>/auth-public-key}, so a restarted service verifies sessions even while auth is down.
+ * A token's signature is verified once ({@link VerifiedTokens}); its expiry on every request.
  */
 public final class TokenVerifier {
 
@@ -27,6 +28,7 @@ public final class TokenVerifier {
     private final PeerClient auth;
     private final Path keyFile;
     private final ReentrantLock fetching = new ReentrantLock();
+    private final VerifiedTokens verified = new VerifiedTokens(1024);
     private volatile PublicKey key;
 
     public TokenVerifier(PeerClient auth, Path dataDir) {
@@ -77,7 +79,7 @@ public final class TokenVerifier {
                         "cannot verify sessions yet: the auth service has not been reachable since this service started", 5);
             }
         }
-        String user = Tokens.verify(k, authorization.substring(7).trim(), System.currentTimeMillis() / 1000);
+        String user = verified.user(k, authorization.substring(7).trim(), System.currentTimeMillis() / 1000);
         if (user == null) {
             throw ApiException.unauthorized("invalid or expired token; log in again");
         }

@@ -37,6 +37,15 @@ public final class Tokens {
 
     /** The user of a valid, unexpired token; null when the token is malformed, forged or expired. */
     public static String verify(PublicKey key, String token, long nowSeconds) {
+        Session s = verifySignature(key, token);
+        return s == null || s.expiresAt() < nowSeconds ? null : s.user();
+    }
+
+    /**
+     * The session a well-formed token signed by {@code key} names, whatever its expiry; null when the
+     * token is malformed or forged. The caller checks {@link Session#expiresAt()}.
+     */
+    public static Session verifySignature(PublicKey key, String token) {
         if (token == null || token.length() > 2048) {
             return null;
         }
@@ -56,13 +65,17 @@ public final class Tokens {
             JsonNode payload = Json.parse(new String(p, StandardCharsets.UTF_8));
             JsonNode sub = payload.get("sub");
             JsonNode exp = payload.get("exp");
-            if (sub == null || !sub.isTextual() || exp == null || !exp.canConvertToLong() || exp.asLong() < nowSeconds) {
+            if (sub == null || !sub.isTextual() || exp == null || !exp.canConvertToLong()) {
                 return null;
             }
-            return sub.asText();
+            return new Session(sub.asText(), exp.asLong());
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             return null;
         }
+    }
+
+    /** What a verified token says: its user and when it expires (epoch seconds). */
+    public record Session(String user, long expiresAt) {
     }
 
     public static PublicKey publicKey(String base64) throws GeneralSecurityException {
