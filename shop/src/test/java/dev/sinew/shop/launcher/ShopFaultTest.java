@@ -125,7 +125,7 @@ class ShopFaultTest {
             report.append("\naudit after recovery:\n").append(last.format());
             if (!last.passed()) {
                 problems.add("audit: " + last.violationCount() + " violation(s): " + last.violations());
-                keepLogs(dir);
+                RunArtifacts.keepLogs(dir, "shop-faults-logs");
             }
             long repaired = last.counts().getOrDefault("orders repaired (OrderPlaced published again)", 0L);
             if (repaired > 0) {
@@ -133,11 +133,11 @@ class ShopFaultTest {
                 // first time: keep the evidence (issue 5's open lost-message question)
                 report.append(String.format("%nNOTE: %d order(s) needed the placement repair; logs kept in "
                         + "target/shop-faults-logs%n", repaired));
-                keepLogs(dir);
+                RunArtifacts.keepLogs(dir, "shop-faults-logs");
             }
         } finally {
             System.out.println(report);
-            writeReport(report.toString());
+            RunArtifacts.writeReport("shop-faults.txt", report.toString());
         }
         assertThat(problems).as("fault test problems; full report:%n%s", report).isEmpty();
     }
@@ -194,30 +194,6 @@ class ShopFaultTest {
 
     private static String pct(double r) {
         return String.format("%.1f%%", r * 100);
-    }
-
-    /** Copies every node's log to target/shop-faults-logs (the data directory is deleted after the test). */
-    private static void keepLogs(Path dataDir) {
-        Path out = Path.of("target", "shop-faults-logs");
-        try (var files = Files.walk(dataDir)) {
-            Files.createDirectories(out);
-            for (Path f : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".log"))::iterator) {
-                Files.copy(f, out.resolve(dataDir.relativize(f).toString().replace('/', '_')),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            System.out.println("could not keep the logs: " + e);
-        }
-    }
-
-    private static void writeReport(String text) {
-        try {
-            Path out = Path.of("target", "shop-faults.txt");
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, text);
-        } catch (IOException e) {
-            // the report is also on stdout
-        }
     }
 
     private static void sleep(Duration d) throws InterruptedException {

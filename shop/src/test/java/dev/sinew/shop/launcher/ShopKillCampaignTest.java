@@ -136,12 +136,12 @@ class ShopKillCampaignTest {
             }
             report.append("audit after recovery:\n").append(last.format());
             if (!last.passed()) {
-                keepLogs(dir);
+                RunArtifacts.keepLogs(dir, "shop-kills-logs");
             }
         } finally {
             report.append(String.format("campaign took %.0f s%n", (System.nanoTime() - t0) / 1e9));
             System.out.println(report);
-            writeReport(report.toString());
+            RunArtifacts.writeReport("shop-kills.txt", report.toString());
             for (String url : pgUrls.values()) {
                 pgAdmin("DROP DATABASE IF EXISTS " + url.substring(PG.length()) + " WITH (FORCE)");
             }
@@ -165,32 +165,6 @@ class ShopKillCampaignTest {
         try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
              Statement s = c.createStatement()) {
             s.execute(sql);
-        }
-    }
-
-    /** Copies every node's log to target/shop-kills-logs. */
-    private static void keepLogs(Path dataDir) {
-        Path out = Path.of("target", "shop-kills-logs");
-        try (var files = Files.walk(dataDir)) {
-            Files.createDirectories(out);
-            List<Path> logs = new ArrayList<>();
-            files.filter(f -> f.getFileName().toString().endsWith(".log")).forEach(logs::add);
-            for (Path f : logs) {
-                Files.copy(f, out.resolve(dataDir.relativize(f).toString().replace('/', '_')),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            System.out.println("could not keep the logs: " + e);
-        }
-    }
-
-    private static void writeReport(String text) {
-        try {
-            Path out = Path.of("target", "shop-kills.txt");
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, text);
-        } catch (IOException e) {
-            // the report is also on stdout
         }
     }
 }
