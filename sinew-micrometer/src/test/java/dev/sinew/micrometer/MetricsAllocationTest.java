@@ -6,6 +6,7 @@ import dev.sinew.breaker.CircuitBreaker;
 import dev.sinew.breaker.CircuitBreakerConfig;
 import dev.sinew.bulkhead.Bulkhead;
 import dev.sinew.bulkhead.BulkheadConfig;
+import dev.sinew.pipeline.Allocation;
 import dev.sinew.pipeline.Pipeline;
 import dev.sinew.retry.Retry;
 import dev.sinew.retry.RetryBudget;

@@ -89,31 +89,14 @@ class TracingPolicyTest {
 
     @Test
     void aPipelineThatIsOnlyTracedDoesNotTimeItsCalls() throws Exception {
-        AtomicInteger readings = new AtomicInteger();
-        dev.sinew.time.Clock counted = new dev.sinew.time.Clock() {
-            @Override
-            public long nanoTime() {
-                readings.incrementAndGet();
-                return clock.nanoTime();
-            }
-
-            @Override
-            public void sleepNanos(long nanos) throws InterruptedException {
-                clock.sleepNanos(nanos);
-            }
-
-            @Override
-            public Cancellable schedule(Runnable task, long delayNanos) {
-                return clock.schedule(task, delayNanos);
-            }
-        };
+        dev.sinew.time.CountingClock counted = new dev.sinew.time.CountingClock(clock);
         Pipeline p = tracing.instrument(Pipeline.builder("inventory").clock(counted).add(retry(3)).build());
         assertThat(p.events().active()).as("the listener is attached for policy events").isTrue();
         assertThat(p.events().observed()).as("but nobody needs call durations").isFalse();
 
         p.call(() -> "ok");
 
-        assertThat(readings).hasValue(0);
+        assertThat(counted.reads).hasValue(0);
         assertThat(otel.span("inventory").getAttributes().get(TracingNames.OUTCOME)).isEqualTo("success");
     }
 

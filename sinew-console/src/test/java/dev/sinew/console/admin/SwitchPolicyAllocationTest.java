@@ -6,9 +6,9 @@ import dev.sinew.breaker.CircuitBreaker;
 import dev.sinew.breaker.CircuitBreakerConfig;
 import dev.sinew.event.PipelineListener;
 import dev.sinew.event.RejectionKind;
+import dev.sinew.pipeline.Allocation;
 import dev.sinew.pipeline.Outcome;
 import dev.sinew.pipeline.Pipeline;
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -32,10 +32,10 @@ class SwitchPolicyAllocationTest {
                         }
                     }
                 }).build();
-        long on = measure(() -> run(p, true));
+        long on = Allocation.measure(() -> run(p, true));
         assertThat(on).as("bytes allocated by 100,000 calls through an open switch").isLessThan(64_000);
         sw.off(true);
-        long off = measure(() -> run(p, false));
+        long off = Allocation.measure(() -> run(p, false));
         assertThat(off).as("bytes allocated by 100,000 refusals").isLessThan(64_000);
         assertThat(refused.get()).as("one event per refusal: warm-up + 3 measured runs").isEqualTo(4 * CALLS);
     }
@@ -58,20 +58,5 @@ class SwitchPolicyAllocationTest {
                 }
             }
         }
-    }
-
-    /** Least of three runs after a warm-up, by the JVM's per-thread allocation counter. */
-    @SuppressWarnings("deprecation") // Thread.getId: threadId() needs Java 19
-    private static long measure(Runnable work) {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
-        work.run();
-        long least = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            long before = mx.getThreadAllocatedBytes(id);
-            work.run();
-            least = Math.min(least, mx.getThreadAllocatedBytes(id) - before);
-        }
-        return least;
     }
 }
