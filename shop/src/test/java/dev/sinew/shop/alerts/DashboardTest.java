@@ -65,7 +65,8 @@ class DashboardTest {
         assertThat(unknown).isEmpty();
         assertThat(read).contains("http_server_requests_seconds_count", "http_server_requests_seconds_bucket",
                 "sinew_breaker_state", "sinew_budget_remaining", "sinew_outbox_lag_rows",
-                "sinew_outbox_lag_oldest_seconds", "sinew_outbox_dead_letters", "jvm_memory_used_bytes");
+                "sinew_outbox_lag_oldest_seconds", "sinew_outbox_dead_letters", "jvm_memory_used_bytes",
+                "shop_orders_awaiting_inventory_oldest_seconds");
     }
 
     @Test
