@@ -2,7 +2,7 @@ package dev.sinew.shop.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sinew.shop.runtime.H2Recovery;
+import dev.sinew.outbox.store.H2Recovery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,27 +54,19 @@ public final class Audit {
     private final String user;
     private final String password;
     private final Duration grace;
-    private final Path dataDir;
 
     private Audit(String orderUrl, String paymentUrl, String inventoryUrl, String user, String password, Duration grace) {
-        this(orderUrl, paymentUrl, inventoryUrl, user, password, grace, null);
-    }
-
-    private Audit(String orderUrl, String paymentUrl, String inventoryUrl, String user, String password, Duration grace,
-                  Path dataDir) {
         this.orderUrl = orderUrl;
         this.paymentUrl = paymentUrl;
         this.inventoryUrl = inventoryUrl;
         this.user = user;
         this.password = password;
         this.grace = grace;
-        this.dataDir = dataDir;
     }
 
     /** An audit of the H2 databases under {@code dataDir} (as the launcher lays them out). */
     public static Audit ofDataDir(Path dataDir, Duration grace) {
-        return new Audit(h2(dataDir, "order"), h2(dataDir, "payment"), h2(dataDir, "inventory"), "sa", "", grace,
-                dataDir.toAbsolutePath());
+        return new Audit(h2(dataDir, "order"), h2(dataDir, "payment"), h2(dataDir, "inventory"), "sa", "", grace);
     }
 
     /** An audit of three databases given by JDBC URL (e.g. PostgreSQL). */
@@ -93,13 +85,11 @@ public final class Audit {
 
     /** Reads the three databases and checks every invariant. */
     public AuditReport run() throws SQLException {
-        if (dataDir != null) {
-            // a file whose service was killed and is not back yet: this process would become its AUTO_SERVER
-            // host, and H2's own recovery would drop the last commits (SHOP.md, known issue); a running
-            // service's file is left alone (IN_USE)
-            for (String service : List.of("order", "payment", "inventory")) {
-                H2Recovery.recover(dataDir.resolve(service).resolve("db"));
-            }
+        // a file whose service was killed and is not back yet: this process would become its AUTO_SERVER
+        // host, and H2's own recovery would drop the last commits (SHOP.md, known issue); a running
+        // service's file is left alone (IN_USE), and PostgreSQL needs nothing
+        for (String url : List.of(orderUrl, paymentUrl, inventoryUrl)) {
+            H2Recovery.recoverUrl(url);
         }
         long now = System.currentTimeMillis();
         long settledBefore = now - grace.toMillis();

@@ -1,5 +1,6 @@
 package dev.sinew.shop.runtime;
 
+import dev.sinew.outbox.store.H2Recovery;
 import dev.sinew.shop.jdbc.TimedDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -47,9 +48,7 @@ public final class Database implements AutoCloseable {
             pool = JdbcConnectionPool.create(ds);
         } else {
             // H2 would open a file left by a SIGKILL at an older version, without its last commits (H2Recovery)
-            if (o.jdbcUrl() == null) {
-                H2Recovery.recover(o.dataDir().toAbsolutePath().resolve("db"));
-            }
+            H2Recovery.recoverUrl(url);
             pool = JdbcConnectionPool.create(url, o.jdbcUser() == null ? "sa" : o.jdbcUser(),
                     o.jdbcPassword() == null ? "" : o.jdbcPassword());
         }

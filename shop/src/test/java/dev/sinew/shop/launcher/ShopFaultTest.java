@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Off by default: its audit caught an intermittent lost stock reservation (an order PAID with no
  * reservation and no out-of-stock outcome after a run of kills and freezes). The cause was H2
  * reopening the killed service's file without its last commits, recovered now by
- * {@code runtime/H2Recovery} (SHOP.md, "Known issue: H2 loses the last commits after SIGKILL";
+ * sinew-outbox's {@code H2Recovery} (SHOP.md, "Known issue: H2 loses the last commits after SIGKILL";
  * {@code ShopKillCampaignTest} reproduces it); this test has not been re-run since that fix.
  * {@code -Dshop.faults=short} (~3-4 min on 2 cores): payment, inventory and the broker.
  * {@code -Dshop.faults=full}: also recommendation, auth, catalog and order (~7-9 min).

@@ -2,6 +2,7 @@ package dev.sinew.shop.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sinew.outbox.store.H2Recovery;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The child runs with the shop's H2 settings plus {@code RETENTION_TIME=1000}: H2 reuses the space
  * of dead chunks after the retention time (45 s by default), and reuse is what makes H2 lose the last
  * commits after a kill (see {@link H2Recovery}); a 1 s retention gets there in seconds instead of
- * minutes. Without the recovery ({@code -Dsinew.shop.h2.recovery=false}) this test fails: measured
+ * minutes. Without the recovery ({@code -Dsinew.h2.recovery=false}) this test fails: measured
  * 2026-11-27, losses of 1-7 acknowledged ids in 3 of 5 kills.
  */
 class H2CrashRecoveryTest {

@@ -1,10 +1,10 @@
 package dev.sinew.outbox.cli;
 
-import dev.sinew.outbox.store.ConnectionSource;
-
 import dev.sinew.outbox.DeadLetter;
 import dev.sinew.outbox.DeadLetters;
 import dev.sinew.outbox.Lag;
+import dev.sinew.outbox.store.ConnectionSource;
+import dev.sinew.outbox.store.H2Recovery;
 import dev.sinew.outbox.store.Schema;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -103,6 +103,8 @@ public final class OutboxCli implements Runnable {
         String password;
 
         DataSource dataSource() {
+            // an embedded H2 file left by a killed process would open without its last commits
+            H2Recovery.recoverUrl(url);
             return new DriverManagerDataSource(url, user, password);
         }
 

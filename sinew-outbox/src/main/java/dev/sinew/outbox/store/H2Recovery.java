@@ -1,10 +1,11 @@
-package dev.sinew.shop.runtime;
+package dev.sinew.outbox.store;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds the newest commits of an H2 file that its process left without closing it (SIGKILL), before
- * H2 opens it: H2 2.x (measured on 2.5.252) otherwise loses them.
+ * H2 opens it: H2 2.x (measured on 2.5.252) otherwise loses them. Call {@link #recoverUrl} with the
+ * JDBC URL before the first connection to an embedded H2 file that holds an outbox or inbox; it costs
+ * one read of the file's first block after a clean shutdown.
  *
  * <p>Why: with {@code WRITE_DELAY=0} every commit is written to the file before it returns, but H2
  * writes the chunk of a commit into free space it reuses inside the file (space of chunks dead for
@@ -21,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * where the newest chunks are, is not rewritten for every chunk. After a SIGKILL, H2's quick recovery
  * follows the header's chain, stops at an older chunk and opens that version: the last commits
  * (1 to 13 in our runs), already answered, are gone although their bytes are in the file. The kill
- * campaign lost inventory reservations, an order's RESERVED and a placed order that way
- * ({@code ShopKillCampaignTest}; on PostgreSQL the same campaign loses nothing).
+ * campaign lost inventory reservations, an order's RESERVED and a placed order that way (the
+ * shop's {@code ShopKillCampaignTest}; on PostgreSQL the same campaign loses nothing): for an
+ * outbox that is a message its transaction committed but no one will send, for an inbox a
+ * processed message whose effect is gone while Kafka has its offset.
  *
  * <p>MVStore's recovery mode scans every block of the file for complete chunks and takes the newest
  * with a complete set of the chunks it refers to; closing the store then writes a header that points
@@ -34,12 +39,12 @@ public final class H2Recovery {
 
     private static final Logger log = LoggerFactory.getLogger(H2Recovery.class);
 
-    /** {@code -Dsinew.shop.h2.recovery=false} turns it off (to reproduce the loss). */
-    public static final String PROPERTY = "sinew.shop.h2.recovery";
+    /** {@code -Dsinew.h2.recovery=false} turns it off (to reproduce the loss). */
+    public static final String PROPERTY = "sinew.h2.recovery";
 
     /** What {@link #recover} did. */
     public enum Result {
-        /** No file yet, or recovery turned off. */
+        /** No file yet, not a file database (in-memory, remote), or recovery turned off. */
         NONE,
         /** The file was closed cleanly: nothing to do. */
         CLEAN,
@@ -50,6 +55,45 @@ public final class H2Recovery {
     }
 
     private H2Recovery() {
+    }
+
+    /**
+     * Recovers the file of an embedded H2 URL ({@code jdbc:h2:./data/shop;...},
+     * {@code jdbc:h2:file:~/shop}) if it was left unclean. In-memory, TCP and other URLs, and URLs that
+     * are not H2, are left alone ({@link Result#NONE}): no file of this process to recover.
+     */
+    public static Result recoverUrl(String jdbcUrl) {
+        Path path = filePath(jdbcUrl);
+        return path == null ? Result.NONE : recover(path);
+    }
+
+    /**
+     * The database path of an embedded H2 file URL (without {@code .mv.db}), or null for any other
+     * URL. A leading {@code ~} is the user's home, as H2 reads it.
+     */
+    static Path filePath(String jdbcUrl) {
+        if (jdbcUrl == null || !jdbcUrl.regionMatches(true, 0, "jdbc:h2:", 0, 8)) {
+            return null;
+        }
+        String rest = jdbcUrl.substring(8);
+        int options = rest.indexOf(';');
+        String name = (options < 0 ? rest : rest.substring(0, options)).trim();
+        int colon = name.indexOf(':');
+        if (colon > 1 && name.substring(0, colon).chars().allMatch(Character::isLetter)) {
+            // a file system prefix (a single letter before the colon is a Windows drive)
+            String prefix = name.substring(0, colon).toLowerCase(Locale.ROOT);
+            if (!prefix.equals("file") && !prefix.equals("nio")) {
+                return null; // mem:, tcp:, ssl:, zip:, split:, ... : not a plain file of this process
+            }
+            name = name.substring(colon + 1);
+        }
+        if (name.isEmpty()) {
+            return null;
+        }
+        if (name.equals("~") || name.startsWith("~/") || name.startsWith("~\\")) {
+            name = System.getProperty("user.home") + name.substring(1);
+        }
+        return Path.of(name).toAbsolutePath().normalize();
     }
 
     /** Recovers {@code <dbPath>.mv.db} ({@code dbPath} as in {@code jdbc:h2:<dbPath>}) if it was left unclean. */
