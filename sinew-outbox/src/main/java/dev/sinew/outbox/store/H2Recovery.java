@@ -71,7 +71,7 @@ public final class H2Recovery {
      * The database path of an embedded H2 file URL (without {@code .mv.db}), or null for any other
      * URL. A leading {@code ~} is the user's home, as H2 reads it.
      */
-    static Path filePath(String jdbcUrl) {
+    public static Path filePath(String jdbcUrl) {
         if (jdbcUrl == null || !jdbcUrl.regionMatches(true, 0, "jdbc:h2:", 0, 8)) {
             return null;
         }
