@@ -17,6 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A {@link ReentrantLock} rather than {@code synchronized}, so that virtual threads do not pin
  * their carrier while arming or disarming.
+ *
+ * <p>Arming wakes the watchdog only when the new deadline is earlier than the moment it already
+ * sleeps until. Calls that do not overlap (one caller, same timeout) arm ever later deadlines, so
+ * the watchdog wakes about once per timeout period instead of once per call; disarming never wakes
+ * it (it finds the heap changed when it wakes).
  */
 final class DeadlineWatchdog {
 
@@ -32,6 +37,12 @@ final class DeadlineWatchdog {
     private Slot[] heap = new Slot[64];
     private int size;
     private Thread thread;
+    /** When the watchdog thread wakes next; meaningful only while {@link #sleepsUntilSignalled} is false. */
+    private long wakeAt;
+    /** The watchdog waits without a deadline (nothing armed), or has not started. */
+    private boolean sleepsUntilSignalled = true;
+    /** Times the watchdog thread woke, for tests. */
+    private long wakeups;
 
     private DeadlineWatchdog() {
     }
@@ -78,7 +89,9 @@ final class DeadlineWatchdog {
                 if (thread == null) {
                     start();
                 }
-                earliestChanged.signal();
+                if (sleepsUntilSignalled || deadline - wakeAt < 0) {
+                    earliestChanged.signal();
+                }
             }
         } finally {
             lock.unlock();
@@ -109,6 +122,16 @@ final class DeadlineWatchdog {
         return fired;
     }
 
+    /** Times the watchdog thread woke (signalled, timed out or spuriously), for tests. */
+    long wakeups() {
+        lock.lock();
+        try {
+            return wakeups;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Armed deadlines, for tests. */
     int armed() {
         lock.lock();
@@ -132,7 +155,9 @@ final class DeadlineWatchdog {
             while (true) {
                 try {
                     if (size == 0) {
+                        sleepsUntilSignalled = true;
                         earliestChanged.await();
+                        wakeups++;
                         continue;
                     }
                     Slot top = heap[0];
@@ -142,7 +167,10 @@ final class DeadlineWatchdog {
                         top.fired = true;
                         top.owner.interrupt();
                     } else {
+                        sleepsUntilSignalled = false;
+                        wakeAt = top.deadline;
                         earliestChanged.awaitNanos(wait);
+                        wakeups++;
                     }
                 } catch (InterruptedException ignored) {
                     // nobody should interrupt the watchdog; keep watching

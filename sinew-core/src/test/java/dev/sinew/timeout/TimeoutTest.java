@@ -329,6 +329,20 @@ class TimeoutTest {
     }
 
     @Test
+    void callsThatDoNotOverlapDoNotWakeTheWatchdogEachTime() throws Exception {
+        Pipeline p = Pipeline.builder("payment").add(Timeout.of(Duration.ofSeconds(30))).build();
+        p.call(() -> "warm"); // the watchdog runs and sleeps until this first deadline
+        long before = DeadlineWatchdog.INSTANCE.wakeups();
+        int calls = 20_000;
+        for (int i = 0; i < calls; i++) {
+            p.call(() -> "ok");
+        }
+        // each call arms a later deadline than the one the watchdog already sleeps until: no signal
+        assertThat(DeadlineWatchdog.INSTANCE.wakeups() - before).as("watchdog wake-ups for %d calls in a row", calls)
+                .isLessThan(calls / 100);
+    }
+
+    @Test
     void asyncTimeoutFailsTheCallAndCancelsTheInnerFuture() {
         AtomicInteger timeouts = new AtomicInteger();
         Pipeline p = onTestClock(Timeout.of(Duration.ofSeconds(2)));
