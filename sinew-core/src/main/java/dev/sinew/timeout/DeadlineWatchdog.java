@@ -1,27 +1,39 @@
 package dev.sinew.timeout;
 
-import java.util.Arrays;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one thread that enforces every synchronous {@link Timeout} on the system clock: a binary
- * min-heap of deadlines, one daemon thread waiting for the earliest, interrupting its owner when
- * it passes. Arming and disarming take a short lock and allocate nothing once a thread has its
- * slot: each thread reuses one {@link Slot} per nesting level, kept in a thread-local chain.
+ * The one thread that enforces every synchronous {@link Timeout} on the system clock: one daemon
+ * thread sleeps until the earliest armed deadline and interrupts its owner when it passes.
  *
- * <p>Firing (the watchdog marks a slot fired and interrupts its owner) and disarming (the owner
- * removes its slot after the call) happen under the same lock, so they cannot overlap: either the
- * owner sees {@code fired} and clears the interrupt the watchdog set, or the watchdog never
- * touches the owner. No interrupt leaks past the end of a timed call.
+ * <p><b>No lock on the call path.</b> Each thread reuses one {@link Slot} per nesting level (kept in
+ * a thread-local chain and registered once with the watchdog). Arming writes the slot's deadline and
+ * publishes it with one volatile write of the slot's state; disarming is one CAS on that state.
+ * Callers never write anything shared, so concurrent timed calls do not contend; the global lock of
+ * the earlier heap-based design made two threads slower together than one alone.
  *
- * <p>A {@link ReentrantLock} rather than {@code synchronized}, so that virtual threads do not pin
- * their carrier while arming or disarming.
+ * <p><b>Waking the watchdog.</b> Arming wakes the watchdog only when the new deadline is earlier
+ * than the moment it sleeps until ({@code wakeAt}). Calls that do not overlap arm ever later
+ * deadlines, so the watchdog wakes about once per timeout period, not once per call. The watchdog
+ * sweeps the slots, publishes {@code wakeAt}, then sweeps again before it sleeps: an arm either
+ * sees the new {@code wakeAt} (and wakes the watchdog if it is earlier) or is seen by the second
+ * sweep (both sides write, then read the other's variable: volatile, so one of them sees the other).
  *
- * <p>Arming wakes the watchdog only when the new deadline is earlier than the moment it already
- * sleeps until. Calls that do not overlap (one caller, same timeout) arm ever later deadlines, so
- * the watchdog wakes about once per timeout period instead of once per call; disarming never wakes
- * it (it finds the heap changed when it wakes).
+ * <p><b>No interrupt leaks.</b> Firing is a CAS from armed to firing, then the interrupt, then
+ * fired. Disarming is a CAS from armed to idle; if it fails the deadline fired, and the owner waits
+ * out the brief firing step before it clears the interrupt, so the interrupt never lands after the
+ * call ended. A state carries the arming's generation, so a sweep that read an older arming's
+ * deadline cannot fire a newer one.
+ *
+ * <p>The registry holds slots of threads that have ended until the next sweep drops them; every
+ * 1,024 new slots wake the watchdog for a sweep, so short-lived threads (virtual threads) do not
+ * pile up.
  */
 final class DeadlineWatchdog {
 
@@ -32,19 +44,28 @@ final class DeadlineWatchdog {
 
     private static final ThreadLocal<Slot> SLOTS = new ThreadLocal<>();
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition earliestChanged = lock.newCondition();
-    private Slot[] heap = new Slot[64];
-    private int size;
-    private Thread thread;
-    /** When the watchdog thread wakes next; meaningful only while {@link #sleepsUntilSignalled} is false. */
-    private long wakeAt;
-    /** The watchdog waits without a deadline (nothing armed), or has not started. */
-    private boolean sleepsUntilSignalled = true;
-    /** Times the watchdog thread woke, for tests. */
-    private long wakeups;
+    /** Phases in the low two bits of a slot's state; the arming's generation above them. */
+    private static final long IDLE = 0;
+    private static final long ARMED = 1;
+    private static final long FIRING = 2;
+    private static final long FIRED = 3;
+    private static final long PHASE = 3;
+    private static final long NEXT_GENERATION = 4;
+    /** The longest the watchdog sleeps; a later deadline is looked at again after this. */
+    private static final long MAX_SLEEP_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final int SWEEP_EVERY_NEW_SLOTS = 1024;
+
+    private final ConcurrentLinkedQueue<Slot> slots = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger newSlots = new AtomicInteger();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile Thread thread;
+    /** When the watchdog wakes next (System.nanoTime terms); an earlier deadline must wake it. */
+    private volatile long wakeAt;
+    /** Times the watchdog thread woke, for tests; written by the watchdog thread only. */
+    private volatile long wakeups;
 
     private DeadlineWatchdog() {
+        wakeAt = System.nanoTime(); // not started: the first arm starts it, whatever its deadline
     }
 
     /** One deadline of one thread at one nesting level; reused for every timed call at that level. */
@@ -54,12 +75,12 @@ final class DeadlineWatchdog {
         Slot child;
         /** True while a timed call at this level runs; owner thread only. */
         boolean busy;
-        /** Guarded by the watchdog lock. */
+        /** Generation of the current arming, shifted above the phase bits; owner thread only. */
+        long generation;
+        /** Written by the owner before the state that publishes it. */
         long deadline;
-        /** Position in the heap, -1 when not armed; guarded by the watchdog lock. */
-        int index = -1;
-        /** The deadline passed and the owner was interrupted; guarded by the watchdog lock. */
-        boolean fired;
+        /** {@code generation | phase}. */
+        final AtomicLong state = new AtomicLong(IDLE);
 
         Slot(Thread owner) {
             this.owner = owner;
@@ -70,31 +91,21 @@ final class DeadlineWatchdog {
     Slot arm(long deadline) {
         Slot s = SLOTS.get();
         if (s == null) {
-            s = new Slot(Thread.currentThread());
+            s = register(new Slot(Thread.currentThread()));
             SLOTS.set(s);
         }
         while (s.busy) {
             if (s.child == null) {
-                s.child = new Slot(s.owner);
+                s.child = register(new Slot(s.owner));
             }
             s = s.child;
         }
         s.busy = true;
-        lock.lock();
-        try {
-            s.deadline = deadline;
-            s.fired = false;
-            add(s);
-            if (s.index == 0) {
-                if (thread == null) {
-                    start();
-                }
-                if (sleepsUntilSignalled || deadline - wakeAt < 0) {
-                    earliestChanged.signal();
-                }
-            }
-        } finally {
-            lock.unlock();
+        s.generation += NEXT_GENERATION;
+        s.deadline = deadline;
+        s.state.set(s.generation | ARMED); // volatile write, then the volatile read of wakeAt
+        if (deadline - wakeAt < 0) {
+            wake();
         }
         return s;
     }
@@ -104,148 +115,113 @@ final class DeadlineWatchdog {
      * interrupt the watchdog set has been cleared.
      */
     boolean disarm(Slot s) {
-        boolean fired;
-        lock.lock();
-        try {
-            fired = s.fired;
-            if (fired) {
-                s.fired = false;
-                // cleared under the lock: the watchdog interrupts only under it, so this is ours
-                Thread.interrupted();
-            } else {
-                removeAt(s.index);
-            }
-        } finally {
-            lock.unlock();
+        long armed = s.generation | ARMED;
+        if (s.state.compareAndSet(armed, s.generation | IDLE)) {
+            s.busy = false;
+            return false;
         }
+        while (s.state.get() == (s.generation | FIRING)) {
+            Thread.onSpinWait(); // the watchdog is between its CAS and the interrupt: a few hundred ns
+        }
+        Thread.interrupted(); // the interrupt the watchdog set for this deadline
+        s.state.set(s.generation | IDLE);
         s.busy = false;
-        return fired;
+        return true;
     }
 
-    /** Times the watchdog thread woke (signalled, timed out or spuriously), for tests. */
+    /** Times the watchdog thread woke (for a deadline, an earlier deadline or a sweep), for tests. */
     long wakeups() {
-        lock.lock();
-        try {
-            return wakeups;
-        } finally {
-            lock.unlock();
-        }
+        return wakeups;
     }
 
     /** Armed deadlines, for tests. */
     int armed() {
-        lock.lock();
-        try {
-            return size;
-        } finally {
-            lock.unlock();
+        int n = 0;
+        for (Slot s : slots) {
+            if ((s.state.get() & PHASE) == ARMED) {
+                n++;
+            }
         }
+        return n;
     }
 
-    private void start() {
-        Thread t = new Thread(this::loop, THREAD_NAME);
-        t.setDaemon(true);
-        t.start();
-        thread = t;
+    /** Registered slots, for tests. */
+    int registered() {
+        return slots.size();
+    }
+
+    private Slot register(Slot s) {
+        slots.add(s);
+        if (started.compareAndSet(false, true)) {
+            Thread t = new Thread(this::loop, THREAD_NAME);
+            t.setDaemon(true);
+            thread = t;
+            t.start();
+        } else if (newSlots.incrementAndGet() % SWEEP_EVERY_NEW_SLOTS == 0) {
+            wake(); // drop the slots of threads that ended
+        }
+        return s;
+    }
+
+    private void wake() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     private void loop() {
-        lock.lock();
-        try {
-            while (true) {
-                try {
-                    if (size == 0) {
-                        sleepsUntilSignalled = true;
-                        earliestChanged.await();
-                        wakeups++;
-                        continue;
-                    }
-                    Slot top = heap[0];
-                    long wait = top.deadline - System.nanoTime();
-                    if (wait <= 0) {
-                        removeAt(0);
-                        top.fired = true;
-                        top.owner.interrupt();
-                    } else {
-                        sleepsUntilSignalled = false;
-                        wakeAt = top.deadline;
-                        earliestChanged.awaitNanos(wait);
-                        wakeups++;
-                    }
-                } catch (InterruptedException ignored) {
-                    // nobody should interrupt the watchdog; keep watching
-                } catch (RuntimeException e) {
-                    // e.g. a security manager refusing the interrupt: keep the other deadlines alive
+        while (true) {
+            try {
+                long now = System.nanoTime();
+                long earliest = sweep(now, now + MAX_SLEEP_NANOS);
+                wakeAt = earliest;
+                // an arm that read the old wakeAt and so did not wake us is seen by this second sweep
+                long again = sweep(System.nanoTime(), earliest);
+                if (again != earliest) {
+                    wakeAt = again;
                 }
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    // ---- binary min-heap on deadline; callers hold the lock ----
-
-    private void add(Slot s) {
-        if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
-        }
-        int i = size++;
-        heap[i] = s;
-        s.index = i;
-        siftUp(i);
-    }
-
-    private void removeAt(int i) {
-        Slot removed = heap[i];
-        int last = --size;
-        Slot moved = heap[last];
-        heap[last] = null;
-        removed.index = -1;
-        if (i != last) {
-            heap[i] = moved;
-            moved.index = i;
-            siftDown(i);
-            if (moved.index == i) {
-                siftUp(i);
+                long wait = again - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, wait);
+                }
+                wakeups = wakeups + 1;
+            } catch (RuntimeException e) {
+                // e.g. a security manager refusing the interrupt: keep the other deadlines alive
             }
         }
     }
 
-    private void siftUp(int i) {
-        Slot s = heap[i];
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            Slot p = heap[parent];
-            if (p.deadline - s.deadline <= 0) {
-                break;
+    /**
+     * Fires every armed deadline that has passed, drops the slots of threads that ended, and returns
+     * the earliest deadline still armed, or {@code earliest} if none is earlier.
+     */
+    private long sweep(long now, long earliest) {
+        for (Iterator<Slot> it = slots.iterator(); it.hasNext(); ) {
+            Slot s = it.next();
+            long state = s.state.get();
+            if ((state & PHASE) != ARMED) {
+                if (!s.owner.isAlive()) {
+                    it.remove();
+                }
+                continue;
             }
-            heap[i] = p;
-            p.index = i;
-            i = parent;
+            long deadline = s.deadline;
+            if (s.state.get() != state) {
+                continue; // disarmed (and maybe armed again) meanwhile: that arm checks wakeAt itself
+            }
+            if (deadline - now <= 0) {
+                if (s.state.compareAndSet(state, (state & ~PHASE) | FIRING)) {
+                    try {
+                        s.owner.interrupt();
+                    } finally {
+                        s.state.set((state & ~PHASE) | FIRED); // the owner may clear the interrupt now
+                    }
+                }
+            } else if (deadline - earliest < 0) {
+                earliest = deadline;
+            }
         }
-        heap[i] = s;
-        s.index = i;
-    }
-
-    private void siftDown(int i) {
-        Slot s = heap[i];
-        int half = size >>> 1;
-        while (i < half) {
-            int child = 2 * i + 1;
-            Slot c = heap[child];
-            int right = child + 1;
-            if (right < size && heap[right].deadline - c.deadline < 0) {
-                child = right;
-                c = heap[child];
-            }
-            if (s.deadline - c.deadline <= 0) {
-                break;
-            }
-            heap[i] = c;
-            c.index = i;
-            i = child;
-        }
-        heap[i] = s;
-        s.index = i;
+        return earliest;
     }
 }

@@ -343,6 +343,70 @@ class TimeoutTest {
     }
 
     @Test
+    void shortDeadlinesFireWhileOtherThreadsArmAndDisarmLongOnes() throws Exception {
+        // the watchdog sleeps until the earliest deadline it knows; every shorter one armed meanwhile
+        // must wake it, however the arms interleave with its sweeps
+        Pipeline busy = Pipeline.builder("long").add(Timeout.of(Duration.ofSeconds(30))).build();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Future<?>> churn = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            churn.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    busy.call(() -> "ok");
+                }
+                return null;
+            }));
+        }
+        int blocked = 300;
+        AtomicInteger late = new AtomicInteger();
+        List<Future<?>> callers = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int seed = t;
+            callers.add(pool.submit(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                for (int i = 0; i < blocked / 3; i++) {
+                    long millis = 1 + random.nextInt(15);
+                    Pipeline shortOne = Pipeline.builder("short").add(Timeout.of(Duration.ofMillis(millis))).build();
+                    long start = System.nanoTime();
+                    assertThatThrownBy(() -> shortOne.call(() -> {
+                        new CountDownLatch(1).await();
+                        return null;
+                    })).isInstanceOf(TimeoutExceededException.class);
+                    if (System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(millis + 2_000)) {
+                        late.incrementAndGet();
+                    }
+                    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+                }
+                return null;
+            }));
+        }
+        try {
+            for (Future<?> f : callers) {
+                f.get(120, TimeUnit.SECONDS); // a missed wake-up would leave a caller blocked for 30 s or more
+            }
+        } finally {
+            stop.set(true);
+            for (Future<?> f : churn) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(late).as("short deadlines that fired more than 2 s late").hasValue(0);
+        assertThat(DeadlineWatchdog.INSTANCE.armed()).isZero();
+    }
+
+    @Test
+    void slotsOfThreadsThatEndedAreDropped() throws Exception {
+        Pipeline p = Pipeline.builder("per-thread").add(Timeout.of(Duration.ofSeconds(30))).build();
+        for (int i = 0; i < 5_000; i++) {
+            Thread t = new Thread(() -> p.tryCall(() -> "ok"));
+            t.start();
+            t.join();
+        }
+        // every 1,024 new slots wake the watchdog to drop those of ended threads
+        await().atMost(Duration.ofSeconds(10)).until(() -> DeadlineWatchdog.INSTANCE.registered() < 2_000);
+    }
+
+    @Test
     void asyncTimeoutFailsTheCallAndCancelsTheInnerFuture() {
         AtomicInteger timeouts = new AtomicInteger();
         Pipeline p = onTestClock(Timeout.of(Duration.ofSeconds(2)));
