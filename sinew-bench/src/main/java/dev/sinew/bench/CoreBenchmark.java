@@ -16,9 +16,12 @@ import dev.sinew.ratelimit.RateLimiterConfig;
 import dev.sinew.retry.Retry;
 import dev.sinew.retry.RetryBudget;
 import dev.sinew.retry.RetryConfig;
+import dev.sinew.timeout.Timeout;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,6 +32,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -57,6 +61,7 @@ public class CoreBenchmark {
 
     static final Object VALUE = "ok";
     static final Duration LONG_OPEN = Duration.ofHours(1);
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     // the protected call, one instance per library's functional interface
     Callable<Object> call;
@@ -68,18 +73,23 @@ public class CoreBenchmark {
     Pipeline sinewRetryBudget;
     Pipeline sinewPipeline;
     Pipeline sinewOpen;
+    Pipeline sinewTimeout;
 
     // Resilience4j, decorated once
     Callable<Object> r4jBreaker;
     Callable<Object> r4jRetry;
     Callable<Object> r4jPipeline;
     Callable<Object> r4jOpen;
+    io.github.resilience4j.timelimiter.TimeLimiter r4jTimeLimiter;
+    /** Resilience4j's TimeLimiter times out futures only: a blocking call runs on a pool to get one. */
+    ExecutorService r4jTimeoutPool;
 
     // Failsafe, executors built once
     FailsafeExecutor<Object> fsBreaker;
     FailsafeExecutor<Object> fsRetry;
     FailsafeExecutor<Object> fsPipeline;
     FailsafeExecutor<Object> fsOpen;
+    FailsafeExecutor<Object> fsTimeout;
 
     @Setup
     public void setup() throws Exception {
@@ -105,6 +115,7 @@ public class CoreBenchmark {
             sinewOpen.tryCall(failing); // opened by failures, as in production (not forced)
         }
         check(open.state() == CircuitState.OPEN, "Sinew breaker did not open: " + open.state());
+        sinewTimeout = Pipeline.builder("timeout").add(Timeout.of(TIMEOUT)).build(); // interrupts the call at the deadline
 
         // ---- Resilience4j ----
         r4jBreaker = io.github.resilience4j.circuitbreaker.CircuitBreaker.decorateCallable(r4jBreaker("breaker"), call);
@@ -126,6 +137,9 @@ public class CoreBenchmark {
         io.github.resilience4j.circuitbreaker.CircuitBreaker r4jOpenBreaker = r4jBreaker("open");
         r4jOpenBreaker.transitionToOpenState();
         r4jOpen = io.github.resilience4j.circuitbreaker.CircuitBreaker.decorateCallable(r4jOpenBreaker, call);
+        r4jTimeLimiter = io.github.resilience4j.timelimiter.TimeLimiter.of(
+                io.github.resilience4j.timelimiter.TimeLimiterConfig.custom().timeoutDuration(TIMEOUT).cancelRunningFuture(true).build());
+        r4jTimeoutPool = Executors.newFixedThreadPool(2);
 
         // ---- Failsafe ----
         fsBreaker = Failsafe.with(fsBreaker());
@@ -136,15 +150,23 @@ public class CoreBenchmark {
         dev.failsafe.CircuitBreaker<Object> fsOpenBreaker = fsBreaker();
         fsOpenBreaker.open();
         fsOpen = Failsafe.with(fsOpenBreaker);
+        fsTimeout = Failsafe.with(dev.failsafe.Timeout.<Object>builder(TIMEOUT).withInterrupt().build());
 
         // every scenario does what it claims before it is measured
         check(sinewPipeline.call(call) == VALUE && r4jPipeline.call() == VALUE && fsPipeline.get(supplier) == VALUE,
                 "pipelines must pass the call through");
+        check(t1_timeout_sinew() == VALUE && t1_timeout_r4j() == VALUE && t1_timeout_failsafe() == VALUE,
+                "timeouts must pass the call through");
         check(t1_open_sinew() instanceof dev.sinew.pipeline.RejectedException, "Sinew open breaker must reject");
         check(t1_open_sinewOutcome().isRejected(), "Sinew open breaker must reject (outcome)");
         check(t1_open_r4j() instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException,
                 "Resilience4j open breaker must reject");
         check(t1_open_failsafe() instanceof dev.failsafe.CircuitBreakerOpenException, "Failsafe open breaker must reject");
+    }
+
+    @TearDown
+    public void tearDown() {
+        r4jTimeoutPool.shutdownNow();
     }
 
     private static void check(boolean ok, String message) {
@@ -268,6 +290,21 @@ public class CoreBenchmark {
         }
     }
 
+    @Benchmark
+    public Object t1_timeout_sinew() throws Exception {
+        return sinewTimeout.call(call);
+    }
+
+    @Benchmark
+    public Object t1_timeout_r4j() throws Exception {
+        return r4jTimeLimiter.executeFutureSupplier(() -> r4jTimeoutPool.submit(call));
+    }
+
+    @Benchmark
+    public Object t1_timeout_failsafe() {
+        return fsTimeout.get(supplier);
+    }
+
     // ---------------------------------------------------------------- 2 threads, shared policies
 
     @Benchmark
@@ -358,5 +395,23 @@ public class CoreBenchmark {
     @Threads(2)
     public Object t2_open_failsafe() {
         return t1_open_failsafe();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Object t2_timeout_sinew() throws Exception {
+        return t1_timeout_sinew();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Object t2_timeout_r4j() throws Exception {
+        return t1_timeout_r4j();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Object t2_timeout_failsafe() {
+        return t1_timeout_failsafe();
     }
 }

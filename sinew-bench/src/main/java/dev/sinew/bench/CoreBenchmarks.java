@@ -48,6 +48,7 @@ public final class CoreBenchmarks {
         SCENARIOS.put("retry", "retry, first attempt succeeds (3 attempts)");
         SCENARIOS.put("pipeline", "retry > breaker > rate limiter > bulkhead(100)");
         SCENARIOS.put("open", "open breaker: rejection");
+        SCENARIOS.put("timeout", "timeout 10 s on a blocking call (interrupts it)");
         LIBRARIES.put(SINEW, "Sinew");
         LIBRARIES.put("sinewBudget", "Sinew + RetryBudget");
         LIBRARIES.put("sinewOutcome", "Sinew, outcome API");

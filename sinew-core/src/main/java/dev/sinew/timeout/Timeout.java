@@ -212,7 +212,7 @@ public final class Timeout extends AbstractPolicy {
 
     /**
      * A deadline armed on a non-system clock: one object per call, fine for tests. Fire and finish
-     * exclude each other through the lock, as in {@link DeadlineWatchdog}.
+     * exclude each other through a lock ({@link DeadlineWatchdog} does it with a CAS per slot).
      */
     private static final class ScheduledDeadline implements Runnable {
         private final Thread owner;
