@@ -35,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * of dead chunks after the retention time (45 s by default), and reuse is what makes H2 lose the last
  * commits after a kill (see {@link H2Recovery}); a 1 s retention gets there in seconds instead of
  * minutes. Without the recovery ({@code -Dsinew.h2.recovery=false}) this test fails: measured
- * 2026-11-27, losses of 1-7 acknowledged ids in 3 of 5 kills.
+ * 2026-11-27, losses of 1-7 acknowledged ids in 3 of 5 kills. A kill between H2's commit decision and
+ * its application left a transaction H2 never finishes (its rows stay locked, and the next child spun
+ * on them at start): seen in 1 of 6 kills on 2026-11-28; the recovery applies it now.
  */
 class H2CrashRecoveryTest {
 
@@ -52,16 +54,23 @@ class H2CrashRecoveryTest {
             long firstId = round * 1_000_000L;
             ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
             Process child = start(firstId);
-            Thread reader = readAcks(child, acks);
-            // past the retention time, so freed chunks get reused, then a kill at a random moment
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3_000 + random.nextInt(3_000));
-            while (System.nanoTime() < deadline || acks.size() < 50) {
-                assertThat(child.isAlive()).as("the child died before the kill; its output: %s", acks).isTrue();
-                Thread.sleep(50);
+            try {
+                Thread reader = readAcks(child, acks);
+                // past the retention time, so freed chunks get reused, then a kill at a random moment
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3_000 + random.nextInt(3_000));
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < deadline || acks.size() < 50) {
+                    assertThat(child.isAlive()).as("the child died before the kill; its output: %s", acks).isTrue();
+                    assertThat(System.nanoTime() - giveUp).as("round %d: the child acknowledged only %d commits in 60 s"
+                            + " (a database it cannot write after the last kill?)", round, acks.size()).isNegative();
+                    Thread.sleep(50);
+                }
+                child.destroyForcibly(); // SIGKILL
+                child.waitFor(10, TimeUnit.SECONDS);
+                reader.join(5_000);
+            } finally {
+                child.destroyForcibly(); // never leave a child behind, whatever failed
             }
-            child.destroyForcibly(); // SIGKILL
-            child.waitFor(10, TimeUnit.SECONDS);
-            reader.join(5_000);
 
             Set<Long> stored = storedIds();
             List<Long> missing = new ArrayList<>();

@@ -5,10 +5,17 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.tx.Transaction;
+import org.h2.mvstore.tx.TransactionStore;
+import org.h2.value.VersionedValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +41,14 @@ import org.slf4j.LoggerFactory;
  * at it, and H2 opens the database with every commit. A file closed cleanly is opened as usual (the
  * scan runs only after an unclean end). A file another process holds (an audit that became its
  * {@code AUTO_SERVER} host) is left alone: that process owns it.
+ *
+ * <p>A second H2 defect shows after a kill, too: a transaction that H2 had marked committed but not
+ * yet applied to its rows when the process died stays that way. H2 2.5.252 does not finish it when
+ * it opens the file (its {@code Transaction.commit()} skips a transaction already in the committed
+ * state), so the transaction's rows stay locked for ever: a write to one of them spins at 100% CPU
+ * (a service restarted after a kill hung at start that way) and readers do not see the committed
+ * values. After the full scan, the recovery applies such transactions as H2 would have: each row
+ * the transaction changed gets its new value (or is removed), and its undo log is dropped.
  */
 public final class H2Recovery {
 
@@ -118,8 +133,16 @@ public final class H2Recovery {
             MVStore store = new MVStore.Builder().fileName(file.toString()).recoveryMode().autoCommitDisabled().open();
             long version = store.getCurrentVersion();
             store.close();
-            log.info("{} was not closed cleanly: recovered by a full scan (version {}, {} ms)", file, version,
-                    (System.nanoTime() - t0) / 1_000_000);
+            int finished = 0;
+            try {
+                finished = finishCommittedTransactions(dbPath);
+            } catch (RuntimeException e) {
+                log.warn("{}: could not apply the transactions H2 had committed but not applied ({}); H2 opens it as it is"
+                        + " (their rows stay locked)", file, e.toString());
+            }
+            log.info("{} was not closed cleanly: recovered by a full scan (version {}, {} ms){}", file, version,
+                    (System.nanoTime() - t0) / 1_000_000,
+                    finished == 0 ? "" : "; applied " + finished + " transaction(s) H2 had committed but not applied");
             return Result.RECOVERED;
         } catch (MVStoreException e) {
             if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
@@ -129,6 +152,73 @@ public final class H2Recovery {
             }
             throw e;
         }
+    }
+
+    /** Applies, in the H2 file {@code <dbPath>.mv.db}, the transactions H2 committed but had not applied; returns how many. */
+    static int finishCommittedTransactions(Path dbPath) {
+        Path file = dbPath.resolveSibling(dbPath.getFileName() + ".mv.db");
+        MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        int finished;
+        try {
+            finished = finishCommittedTransactions(store);
+        } catch (RuntimeException e) {
+            store.closeImmediately(); // nothing of a half-done repair reaches the file
+            throw e;
+        }
+        store.close();
+        return finished;
+    }
+
+    /**
+     * Applies the transactions H2 recorded as committed but had not applied to their rows (see the
+     * class comment), as H2's own commit would: every row value such a transaction wrote becomes the
+     * committed value (a removed row is removed), then its undo log is dropped. Returns how many
+     * transactions it applied; 0 (and nothing written) when there are none.
+     */
+    private static int finishCommittedTransactions(MVStore store) {
+        TransactionStore transactions = new TransactionStore(store);
+        transactions.init();
+        List<Transaction> committed = new ArrayList<>();
+        for (Transaction t : transactions.getOpenTransactions()) {
+            if (t.getStatus() == Transaction.STATUS_COMMITTED) {
+                committed.add(t);
+            }
+        }
+        if (committed.isEmpty()) {
+            return 0;
+        }
+        for (Transaction t : committed) {
+            // the rows the transaction wrote, from its undo log; their maps were opened with H2's types by init()
+            List<TransactionStore.Change> changes = new ArrayList<>();
+            for (Iterator<TransactionStore.Change> it = t.getChanges(0); it.hasNext(); ) {
+                changes.add(it.next());
+            }
+            for (TransactionStore.Change change : changes) {
+                MVMap<Object, Object> map = store.openMap(change.mapName);
+                if (map.get(change.key) instanceof VersionedValue<?> v && v.getOperationId() != 0
+                        && transactionId(v.getOperationId()) == t.getId()) {
+                    Object value = v.getCurrentValue();
+                    if (value == null) {
+                        map.remove(change.key);
+                    } else {
+                        map.put(change.key, value);
+                    }
+                }
+            }
+            for (String name : List.copyOf(store.getMapNames())) {
+                if (name.equals(TransactionStore.UNDO_LOG_NAME_PREFIX + "." + t.getId())
+                        || name.equals(TransactionStore.UNDO_LOG_NAME_PREFIX + "-" + t.getId())) {
+                    store.removeMap(name);
+                }
+            }
+        }
+        store.commit();
+        return committed.size();
+    }
+
+    /** H2's operation ids carry the transaction id above a 40-bit log id. */
+    private static int transactionId(long operationId) {
+        return (int) (operationId >>> 40);
     }
 
     /**
