@@ -205,6 +205,11 @@ class ShopApiTest {
         assertJsonError(order(alice, "x".repeat(200), ok), 400);
         String huge = "{\"items\":[" + "{\"productId\":\"p-001\",\"quantity\":1},".repeat(3000) + "{\"productId\":\"p-001\",\"quantity\":1}]}";
         assertJsonError(order(alice, null, huge), 413);
+        // a client still sending a refused body gets the 413, not a reset connection (the server reads the rest first)
+        String larger = "{\"items\":[" + "{\"productId\":\"p-001\",\"quantity\":1},".repeat(25_000) + "{\"productId\":\"p-001\",\"quantity\":1}]}";
+        for (int i = 0; i < 5; i++) {
+            assertJsonError(order(alice, null, larger), 413);
+        }
         assertJsonError(Api.get(gw + "/api/orders/o-unknown", "Authorization", "Bearer " + alice), 404);
     }
 
