@@ -4,7 +4,6 @@ import dev.sinew.kafka.KafkaBroker;
 import dev.sinew.shop.runtime.ServiceOptions;
 import dev.sinew.shop.runtime.ShopServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,9 +86,7 @@ final class ShopCluster implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return dev.sinew.kafka.FreePorts.next(); // below the ephemeral range: a restarted node finds its port free
     }
 
     @Override

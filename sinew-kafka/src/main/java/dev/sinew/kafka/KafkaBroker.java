@@ -3,8 +3,6 @@ package dev.sinew.kafka;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,10 +69,10 @@ public final class KafkaBroker implements AutoCloseable {
 
     private KafkaBroker(Builder b) {
         this.dataDir = b.dataDir.toAbsolutePath();
-        this.port = b.port != 0 ? b.port : freePort();
-        int cp = b.controllerPort != 0 ? b.controllerPort : freePort();
+        this.port = b.port != 0 ? b.port : FreePorts.next();
+        int cp = b.controllerPort != 0 ? b.controllerPort : FreePorts.next();
         while (cp == this.port) {
-            cp = freePort();
+            cp = FreePorts.next();
         }
         this.controllerPort = cp;
         this.advertisedPort = b.advertisedPort != 0 ? b.advertisedPort : this.port;
@@ -420,14 +418,6 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot find a free port: " + e.getMessage(), e);
-        }
-    }
 
     private static String tail(Path file, int lines) {
         if (!Files.exists(file)) {

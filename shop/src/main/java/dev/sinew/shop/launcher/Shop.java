@@ -4,6 +4,7 @@ import dev.sinew.chaos.proxy.FaultProxy;
 import dev.sinew.chaos.proxy.LinkConfig;
 import dev.sinew.chaos.proxy.LinkFaults;
 import dev.sinew.console.security.AdminToken;
+import dev.sinew.kafka.FreePorts;
 import dev.sinew.kafka.KafkaBroker;
 import dev.sinew.shop.admin.AdminRoutes;
 import java.io.IOException;
@@ -101,14 +102,14 @@ public final class Shop implements AutoCloseable, ShopNodes {
         this.jdbcUser = b.jdbcUser;
         Map<String, Integer> p = new LinkedHashMap<>();
         for (int i = 0; i < SERVICES.size(); i++) {
-            p.put(SERVICES.get(i), b.basePort == 0 ? freePort() : b.basePort + i);
+            p.put(SERVICES.get(i), b.basePort == 0 ? FreePorts.next() : b.basePort + i);
         }
         this.ports = Map.copyOf(p);
-        int brokerPort = b.brokerPort == 0 ? freePort() : b.brokerPort;
-        int controllerPort = b.brokerPort == 0 ? freePort() : b.brokerPort + 1;
+        int brokerPort = b.brokerPort == 0 ? FreePorts.next() : b.brokerPort;
+        int controllerPort = b.brokerPort == 0 ? FreePorts.next() : b.brokerPort + 1;
         // with chaos every Kafka connection goes through a fault proxy link: the broker listens on its
         // port but advertises the proxy's, so clients use the proxy after the bootstrap too
-        this.brokerProxyPort = !b.chaos ? 0 : b.brokerPort == 0 ? freePort() : b.brokerPort + 2;
+        this.brokerProxyPort = !b.chaos ? 0 : b.brokerPort == 0 ? FreePorts.next() : b.brokerPort + 2;
         this.broker = KafkaBroker.builder()
                 .dataDir(dataDir.resolve("broker"))
                 .port(brokerPort)
@@ -682,13 +683,6 @@ public final class Shop implements AutoCloseable, ShopNodes {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static void requireService(String service) {
         if (!SERVICES.contains(service)) {

@@ -11,8 +11,6 @@ import dev.sinew.chaos.experiment.ExperimentParser;
 import dev.sinew.chaos.experiment.FaultKind;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -186,9 +184,7 @@ class ConsoleShopTest {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return dev.sinew.kafka.FreePorts.next(); // below the ephemeral range: a restarted node finds its port free
     }
 
     // ---------------------------------------------------------------------------------------
