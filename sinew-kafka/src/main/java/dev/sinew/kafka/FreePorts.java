@@ -6,6 +6,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,13 +17,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>A port is chosen below the kernel's ephemeral range, where outgoing connections take their
  * local ports: a node that is stopped and started again on its port (a game day's kill, a test's
  * restart) would otherwise now and then find it taken by some client's connection. It is free when
- * returned; nothing reserves it.
+ * returned; nothing reserves it, but this process never gets the same port twice (a program that
+ * picks several ports before it binds them would otherwise now and then get one port twice).
  */
 public final class FreePorts {
 
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final int LOWEST = 10_000;
     private static final int DEFAULT_EPHEMERAL_START = 32_768;
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
     private FreePorts() {
     }
@@ -33,7 +37,7 @@ public final class FreePorts {
         if (high - LOWEST >= 1_000) {
             for (int attempt = 0; attempt < 200; attempt++) {
                 int port = LOWEST + random.nextInt(high - LOWEST + 1);
-                if (free(port)) {
+                if (free(port) && GIVEN.add(port)) {
                     return port;
                 }
             }
