@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -32,7 +31,6 @@ final class InventoryWait {
     private final DataSource dataSource;
     private final LongSupplier clockMillis;
     private volatile double oldestSeconds = Double.NaN;
-    private boolean failing;
 
     InventoryWait(DataSource dataSource, LongSupplier clockMillis, MeterRegistry meters) {
         this.dataSource = dataSource;
@@ -43,7 +41,8 @@ final class InventoryWait {
     }
 
     void refreshEvery(ScheduledExecutorService scheduler, long millis) {
-        scheduler.scheduleWithFixedDelay(this::refreshQuietly, 0, millis, TimeUnit.MILLISECONDS);
+        GaugeRefresh.every(scheduler, millis, this::refresh, log,
+                "query for orders awaiting inventory failed, " + NAME + " reads NaN until it works");
     }
 
     /** Measures now; throws what the database threw, the gauge reads NaN. */
@@ -64,17 +63,5 @@ final class InventoryWait {
     /** The last measured age in seconds (NaN before the first measurement or while it fails). */
     double oldestSeconds() {
         return oldestSeconds;
-    }
-
-    private void refreshQuietly() {
-        try {
-            refresh();
-            failing = false;
-        } catch (Exception e) {
-            if (!failing) {
-                log.warn("query for orders awaiting inventory failed, {} reads NaN until it works: {}", NAME, e.toString());
-                failing = true;
-            }
-        }
     }
 }

@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -34,7 +33,6 @@ final class Reconciliation {
     private final LongSupplier clockMillis;
     private volatile double noReservation = Double.NaN;
     private volatile double noPaymentOutcome = Double.NaN;
-    private boolean failing;
 
     Reconciliation(DataSource dataSource, Duration after, LongSupplier clockMillis, MeterRegistry meters) {
         this.dataSource = dataSource;
@@ -53,7 +51,8 @@ final class Reconciliation {
     }
 
     void refreshEvery(ScheduledExecutorService scheduler, long millis) {
-        scheduler.scheduleWithFixedDelay(this::refreshQuietly, 0, millis, TimeUnit.MILLISECONDS);
+        GaugeRefresh.every(scheduler, millis, this::refresh, log,
+                "reconciliation query failed, " + NAME + " reads NaN until it works");
     }
 
     /** Counts now (the background task calls it); throws what the database threw, gauges NaN. */
@@ -74,18 +73,6 @@ final class Reconciliation {
             noReservation = Double.NaN;
             noPaymentOutcome = Double.NaN;
             throw e;
-        }
-    }
-
-    private void refreshQuietly() {
-        try {
-            refresh();
-            failing = false;
-        } catch (Exception e) {
-            if (!failing) {
-                log.warn("reconciliation query failed, {} reads NaN until it works: {}", NAME, e.toString());
-                failing = true;
-            }
         }
     }
 }
